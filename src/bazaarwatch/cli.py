@@ -1,0 +1,239 @@
+"""The command line: parse, call the library, print. Nothing else lives here.
+
+Exit codes: 0 ok, 1 bad input or a failed check (the message names the file, the place in
+it and what to do), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from bazaarwatch import __version__
+from bazaarwatch.errors import BazaarwatchError
+from bazaarwatch.ingest import OnProgress, SourceResult, ingest, plan
+from bazaarwatch.ingest import Progress as IngestProgress
+from bazaarwatch.outputs.report import write_report
+from bazaarwatch.outputs.terminal import safe
+from bazaarwatch.sources import readers
+from bazaarwatch.store import queries
+from bazaarwatch.store.sqlite import Case
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+def _date(ts: int | None) -> str:
+    if ts is None:
+        return ""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {escape(safe(message))}")
+    sys.exit(1)
+
+
+class _Command(click.Group):
+    """Turns every BazaarwatchError into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BazaarwatchError as e:
+            _fail(str(e))
+
+
+@click.group(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bazaarwatch")
+def main() -> None:
+    """Find, classify and map illicit marketplaces in chat exports.
+
+    bazaarwatch only reads data you already hold: it never joins, posts to or contacts
+    anything. Start with 'bazaarwatch scan EXPORT -o OUTDIR'.
+    """
+
+
+_format_option = click.option(
+    "--format", "format_", metavar="NAME", default=None,
+    help="Force the input format instead of detecting it: "
+         + ", ".join(f"{name} ({r.description})" for name, r in readers().items()) + ".")
+
+
+@contextmanager
+def _progress_bar() -> Iterator[OnProgress | None]:
+    """A rich progress bar on an interactive terminal; nothing when piped or in CI."""
+    if not err.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+               TextColumn("{task.fields[messages]:,} messages, {task.fields[rate]:,.0f}/s"),
+               TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=False) as bar:
+        tasks: dict[Path, Any] = {}
+
+        def update(p: IngestProgress) -> None:
+            if p.path not in tasks:
+                tasks[p.path] = bar.add_task(escape(safe(p.path.name)), total=p.total_bytes,
+                                             messages=0, rate=0.0)
+            task = tasks[p.path]
+            elapsed = bar.tasks[task].elapsed or 0.0
+            rate = p.messages / elapsed if elapsed else 0.0
+            bar.update(task, completed=p.done_bytes, messages=p.messages, rate=rate)
+
+        yield update
+
+
+def _run_ingest(paths: tuple[str, ...], db: Path, format_: str | None) -> list[SourceResult]:
+    planned = plan(paths, format=format_)  # every input checked before the case is touched
+    with Case(db) as case, _progress_bar() as on_progress:
+        results = ingest(case, planned, on_progress=on_progress)
+    for r in results:
+        name = escape(safe(str(r.path)))
+        if r.status == "skipped":
+            err.print(f"{name}: already ingested (same SHA-256), nothing to do")
+        elif r.error is None:
+            err.print(f"{name}: {r.read:,} messages read, {r.added:,} added, "
+                      f"{r.updated:,} updated")
+        else:
+            err.print(f"[bold red]error:[/] {escape(safe(str(r.error)))}")
+            err.print(f"{name}: marked {r.status}; {r.added:,} messages read before the "
+                      "error were kept")
+    return results
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The case file to create or add to (SQLite).")
+@_format_option
+def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None) -> None:
+    """Stream exports into a case database, idempotently and resumably.
+
+    PATHS are Telegram Desktop export folders, their result.json, .zip files of export
+    folders, or .jsonl files. Running the same command again adds nothing; after a crash
+    or kill it completes the interrupted ingest. A damaged file keeps the messages read
+    before the damage, is marked 'partial', and makes the exit code 1.
+    """
+    results = _run_ingest(paths, db, format_)
+    if any(r.error for r in results):
+        sys.exit(1)
+
+
+@main.command("scan")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="Folder for case.db and report.html (created if needed).")
+@_format_option
+def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None) -> None:
+    """The main job: ingest exports and write OUTDIR/case.db and OUTDIR/report.html."""
+    plan(paths, format=format_)  # fail on a bad path before creating anything
+    outdir.mkdir(parents=True, exist_ok=True)
+    db = outdir / "case.db"
+    results = _run_ingest(paths, db, format_)
+    report = outdir / "report.html"
+    with Case(db, create=False) as case:
+        write_report(case, report)
+    err.print(f"case: {escape(str(db))}")
+    err.print(f"report: {escape(str(report))}")
+    if any(r.error for r in results):
+        sys.exit(1)
+
+
+@main.command("report")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The case file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("report.html"), show_default=True, help="Where to write the HTML.")
+def report_command(db: Path, output: Path) -> None:
+    """Write a self-contained offline HTML report of a case."""
+    with Case(db, create=False) as case:
+        write_report(case, output)
+    err.print(f"report: {escape(str(output))}")
+
+
+def _highlight(snippet: str) -> Text:
+    """A search snippet with its U+0002..U+0003 marked matches in bold, the rest made safe."""
+    text = Text()
+    for i, piece in enumerate(snippet.replace("\x03", "\x02").split("\x02")):
+        text.append(safe(piece), style="bold yellow" if i % 2 else "")
+    return text
+
+
+def _emit(rows: list[dict[str, Any]], as_json: bool, table: Callable[[], Table]) -> None:
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        out.print(table())
+
+
+@main.command("stats")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The case file.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def stats_command(db: Path, as_json: bool) -> None:
+    """Per chat: type, messages, senders, date range, forwards and bot messages."""
+    with Case(db, create=False) as case:
+        rows = queries.chat_stats(case)
+
+    def table() -> Table:
+        t = Table("chat", "type", "messages", "senders", "first", "last", "forwards",
+                  "bot msgs")
+        for r in rows:
+            t.add_row(escape(safe(r["name"] or r["chat_id"])), r["type"], f"{r['messages']:,}",
+                      f"{r['senders']:,}", _date(r["first_date"]), _date(r["last_date"]),
+                      f"{r['forwards']:,}", f"{r['bot_messages']:,}")
+        return t
+
+    _emit(rows, as_json, table)
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The case file.")
+@click.option("--limit", default=50, show_default=True, help="At most this many results.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def search_command(query: str, db: Path, limit: int, as_json: bool) -> None:
+    """Full-text search of message text (SQLite FTS5 syntax).
+
+    Examples: cvv, "gift card", btc AND usdt, закладк*, cvv NOT news.
+    Shows chat, date, sender and a snippet with the matches highlighted.
+    """
+    with Case(db, create=False) as case:
+        rows = queries.search(case, query, limit=limit)
+    if as_json:
+        for r in rows:
+            r["snippet"] = r["snippet"].replace("\x02", "").replace("\x03", "")
+        _emit(rows, True, Table)
+        return
+    if not rows:
+        err.print("no matches")
+        return
+
+    def table() -> Table:
+        t = Table("chat", "date", "sender", "message")
+        for r in rows:
+            t.add_row(escape(safe(r["chat_name"] or r["chat_id"])), _date(r["date"]),
+                      escape(safe(r["sender_name"] or r["sender_id"] or "")), _highlight(r["snippet"]))
+        return t
+
+    _emit(rows, False, table)

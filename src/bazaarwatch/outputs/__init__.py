@@ -1,0 +1,1 @@
+"""What bazaarwatch writes for people and other tools: the report, terminal-safe text."""

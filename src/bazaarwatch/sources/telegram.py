@@ -1,0 +1,401 @@
+"""Telegram Desktop "Export chat history" JSON (``result.json``).
+
+Reads a single-chat export (``{"name","type","id","messages":[...]}``) and a full-account
+export (``chats.list[]`` and ``left_chats.list[]``), given as the export folder, its
+``result.json``, or a ``.zip`` of the folder. Field names follow tdesktop's
+``export_output_json.cpp``.
+
+Streaming: an export can hold millions of messages, so the file is fed to ijson's C parser
+in chunks and messages are taken out of the half-built document as soon as they are
+complete. The parser builds the whole document, but every chunk we delete the messages
+already handed on, so memory holds one chunk's worth of messages whatever the file size.
+The trick that makes this possible is the ``map_type`` hook: the first mapping the parser
+creates is the document root, and we hand it a dict we keep a reference to.
+
+Media files are never opened: their paths are kept as strings relative to the export, and
+a path that is absolute or climbs out of the export folder is dropped (its name is kept).
+"""
+
+from __future__ import annotations
+
+import itertools
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+import ijson
+import msgspec
+
+from bazaarwatch.errors import FormatError, InputError
+from bazaarwatch.model import Button, Chat, Entity, Media, Message, Reaction
+from bazaarwatch.sources.registry import OnBytes, peek, register
+
+CHUNK = 256 * 1024
+RESULT = "result.json"
+NOT_INCLUDED = "(File "  # tdesktop's placeholder: "(File not included. Change data ...)"
+
+
+# -- the raw shapes, as tdesktop writes them; msgspec checks types in C ---------------------
+
+class _Part(msgspec.Struct):
+    type: str = "plain"
+    text: str = ""
+    href: str | None = None
+    user_id: int | None = None
+
+
+class _Button(msgspec.Struct):
+    type: str = "unknown"
+    text: str = ""
+    data: str | None = None
+    url: str | None = None
+
+
+class _Reaction(msgspec.Struct):
+    type: str = "emoji"
+    count: int = 0
+    emoji: str | None = None
+    document_id: str | None = None
+
+
+class _RawMessage(msgspec.Struct, rename={"sender": "from"}):
+    id: int
+    type: str = "message"
+    date: str | None = None
+    date_unixtime: str | None = None
+    edited_unixtime: str | None = None
+    sender: str | None = None
+    from_id: str | None = None
+    actor: str | None = None
+    actor_id: str | None = None
+    action: str | None = None
+    forwarded_from: str | None = None
+    saved_from: str | None = None
+    via_bot: str | None = None
+    reply_to_message_id: int | None = None
+    text: str | list[str | _Part] = ""
+    text_entities: list[_Part] | None = None
+    inline_bot_buttons: list[list[_Button]] | None = None
+    reactions: list[_Reaction] | None = None
+    photo: str | None = None
+    photo_file_size: int | None = None
+    file: str | None = None
+    file_name: str | None = None
+    file_size: int | None = None
+    media_type: str | None = None
+    mime_type: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration_seconds: int | None = None
+
+
+_KNOWN = frozenset(
+    {"id", "type", "date", "date_unixtime", "edited", "edited_unixtime", "from", "from_id",
+     "actor", "actor_id", "action", "forwarded_from", "saved_from", "via_bot",
+     "reply_to_message_id", "text", "text_entities", "inline_bot_buttons", "reactions",
+     "photo", "photo_file_size", "file", "file_name", "file_size", "media_type", "mime_type",
+     "width", "height", "duration_seconds", "thumbnail", "thumbnail_file_size"}
+)
+
+
+class TelegramDesktopReader:
+    """Reader for Telegram Desktop JSON exports."""
+
+    name = "telegram"
+    version = "1"
+    description = "Telegram Desktop JSON export: folder, result.json, or .zip of the folder"
+
+    def detect(self, path: Path) -> bool:
+        if path.is_dir():
+            return (path / RESULT).is_file()
+        if path.suffix.lower() == ".zip":
+            return True
+        if path.suffix.lower() != ".json":
+            return False
+        with path.open("rb") as stream:
+            return peek(stream).startswith(b"{")
+
+    def locate(self, path: Path) -> Path:
+        if path.is_dir():
+            if not (path / RESULT).is_file():
+                raise InputError(str(path), f"no {RESULT} in this folder",
+                                 hint="Point at the folder Telegram Desktop exported into")
+            return path / RESULT
+        return path
+
+    def read(self, path: Path, *, on_bytes: OnBytes | None = None) -> Iterator[Message]:
+        file = self.locate(path)
+        with _open_export(file) as (stream, label):
+            yield from _Parse(stream, label, on_bytes).messages()
+
+
+@contextmanager
+def _open_export(file: Path) -> Iterator[tuple[BinaryIO, str]]:
+    """The byte stream of ``result.json``, from a plain file or from inside a zip."""
+    if file.suffix.lower() != ".zip":
+        try:
+            with file.open("rb") as stream:
+                yield stream, str(file)
+        except OSError as e:
+            raise InputError(str(file), f"cannot read: {e.strerror}") from e
+        return
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise InputError(str(file), f"not a readable zip archive ({e})",
+                         hint="Re-create the zip, or unpack it and give the folder") from e
+    with archive:
+        names = [n for n in archive.namelist() if PurePosixPath(n).name == RESULT]
+        if not names:
+            raise InputError(str(file), f"the zip holds no {RESULT}",
+                             hint="Zip the folder Telegram Desktop exported into")
+        inner = min(names, key=lambda n: (n.count("/"), n))
+        try:
+            with archive.open(inner) as stream:
+                yield stream, f"{file}!{inner}"
+        except (zipfile.BadZipFile, OSError) as e:
+            raise InputError(f"{file}!{inner}", f"cannot unpack ({e})") from e
+
+
+class _Parse:
+    """One streaming pass over one ``result.json``."""
+
+    def __init__(self, stream: BinaryIO, label: str, on_bytes: OnBytes | None) -> None:
+        self.stream = stream
+        self.label = label
+        self.on_bytes = on_bytes
+        self.offset = 0
+        self.last: tuple[str, int] | None = None  # (chat name, message id) last read
+        self.seen_chat = False
+
+    def messages(self) -> Iterator[Message]:
+        root: dict[str, Any] = {}
+        done: list[Any] = ijson.sendable_list()
+        make_map = itertools.chain([root], map(dict, itertools.repeat(()))).__next__
+        parser = ijson.items_coro(done, "", map_type=make_map, use_float=True)
+        while chunk := self._read():
+            try:
+                parser.send(chunk)
+            except ijson.JSONError as e:
+                raise self._json_error(e) from e
+            yield from self._drain(root, final=False)
+        try:
+            parser.close()
+        except ijson.JSONError as e:
+            raise self._json_error(e) from e
+        if not done:
+            raise InputError(self.label, "the file is empty", hint="Give a result.json export")
+        if not isinstance(done[0], dict):
+            raise FormatError(self.label, "not a Telegram export: the top level is not an "
+                              "object", hint="Give the result.json Telegram Desktop wrote")
+        yield from self._drain(root, final=True)
+        if not self.seen_chat:
+            keys = ", ".join(list(root)[:8]) or "none"
+            raise FormatError(self.label, f"not a Telegram export: no 'messages' list and no "
+                              f"'chats.list' (top-level keys: {keys})",
+                              hint="Export with Telegram Desktop in JSON format, or force "
+                                   "another reader with --format")
+
+    def _read(self) -> bytes:
+        try:
+            chunk = self.stream.read(CHUNK)
+        except OSError as e:  # e.g. a corrupt member of a zip
+            raise InputError(self.label, f"cannot read at byte {self.offset}: {e}") from e
+        self.offset += len(chunk)
+        if self.on_bytes is not None:
+            self.on_bytes(self.offset)
+        return chunk
+
+    def _json_error(self, error: Exception) -> InputError:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else "invalid JSON"
+        where = f"byte {self.offset}" if self.offset else "start"
+        if self.last:
+            where += f", after message {self.last[1]} of chat {self.last[0]!r}"
+        return InputError(self.label, f"invalid or truncated JSON ({detail})", where=where,
+                          hint="Re-export the chat or re-copy the file; messages read before "
+                               "this point are kept and the source is marked partial")
+
+    def _drain(self, root: dict[str, Any], *, final: bool) -> Iterator[Message]:
+        """Hand on the finished messages of every chat seen so far, then forget them."""
+        if "messages" in root:
+            yield from self._chat_messages(root, complete=final)
+        for section in ("chats", "left_chats"):
+            holder = root.get(section)
+            if not isinstance(holder, dict) or not isinstance(holder.get("list"), list):
+                continue
+            chats = holder["list"]
+            finished = len(chats) if final else len(chats) - 1
+            for chat in chats[:finished]:
+                yield from self._chat_messages(chat, complete=True)
+            del chats[:finished]
+            if chats:
+                yield from self._chat_messages(chats[0], complete=False)
+
+    def _chat_messages(self, raw: Any, *, complete: bool) -> Iterator[Message]:
+        if not isinstance(raw, dict):
+            raise FormatError(self.label, f"a chat entry is {type(raw).__name__}, not an object",
+                              where=f"byte {self.offset}")
+        messages = raw.get("messages")
+        if messages is None:
+            if complete:
+                raise FormatError(self.label, f"chat {raw.get('name')!r} has no 'messages' list",
+                                  where=f"chat id {raw.get('id')}",
+                                  hint="The export is incomplete; re-export this chat")
+            return
+        if not isinstance(messages, list):
+            raise FormatError(self.label, f"'messages' of chat {raw.get('name')!r} is "
+                              f"{type(messages).__name__}, not a list")
+        if "id" not in raw and not complete:
+            return  # header keys come after the messages: wait for the whole chat
+        chat = self._chat(raw)
+        self.seen_chat = True
+        # The last message may still be under construction unless the chat is complete.
+        ready = len(messages) if complete else len(messages) - 1
+        if ready <= 0:
+            return
+        batch = messages[:ready]
+        del messages[:ready]
+        for item in batch:
+            yield self._message(chat, item)
+
+    def _chat(self, raw: dict[str, Any]) -> Chat:
+        cid, name, kind = raw.get("id"), raw.get("name"), raw.get("type", "unknown")
+        if not isinstance(cid, int) or isinstance(cid, bool):
+            raise FormatError(self.label, f"chat id is {cid!r}; expected an integer",
+                              where=f"chat {name!r}")
+        if name is not None and not isinstance(name, str):
+            raise FormatError(self.label, f"chat name is {name!r}; expected a string",
+                              where=f"chat id {cid}")
+        if not isinstance(kind, str):
+            raise FormatError(self.label, f"chat type is {kind!r}; expected a string",
+                              where=f"chat id {cid}")
+        return Chat(id=str(cid), name=name, type=kind)
+
+    def _message(self, chat: Chat, item: Any) -> Message:
+        where = self._where(chat, item)
+        if not isinstance(item, dict):
+            raise FormatError(self.label, f"a message is {type(item).__name__}, not an object",
+                              where=where)
+        try:
+            raw = msgspec.convert(item, _RawMessage)
+        except msgspec.ValidationError as e:
+            raise FormatError(self.label, _describe(e), where=where,
+                              hint="The export is damaged or was edited by hand") from e
+        message = _to_message(chat, raw, item, self.label, where)
+        self.last = (chat.name or chat.id, raw.id)
+        return message
+
+    def _where(self, chat: Chat, item: Any) -> str:
+        mid = item.get("id") if isinstance(item, dict) else None
+        return f"chat {chat.name or chat.id!r}, message id {mid}"
+
+
+def _describe(error: msgspec.ValidationError) -> str:
+    """msgspec's "Expected `int`, got `str` - at `$.id`" as "field 'id': expected int, ..."."""
+    text = str(error)
+    problem, _, at = text.partition(" - at `$")
+    field = at.rstrip("`").lstrip(".")
+    problem = problem.replace("`", "")
+    if problem.startswith("Expected"):
+        problem = "e" + problem[1:]
+    field = field.replace("sender", "from") if field.startswith("sender") else field
+    return f"field '{field}': {problem}" if field else problem
+
+
+def _to_message(chat: Chat, raw: _RawMessage, item: dict[str, Any], label: str,
+                where: str) -> Message:
+    text, entities = _text(raw)
+    service = raw.type == "service"
+    sender_id = raw.actor_id if service else raw.from_id
+    sender_name = raw.actor if service else raw.sender
+    buttons = [[Button(type=b.type, text=b.text, data=b.data or b.url) for b in row]
+               for row in raw.inline_bot_buttons] if raw.inline_bot_buttons else []
+    extra = item.keys() - _KNOWN
+    details = {k: item[k] for k in extra} if extra else {}
+    from_bot = bool(raw.via_bot) or bool(buttons) or (
+        chat.type == "bot_chat" and sender_id == f"user{chat.id}")
+    return Message(
+        chat=chat,
+        id=raw.id,
+        date=_date(raw.date_unixtime, raw.date, label, where),
+        kind="service" if service else "message",
+        text=text,
+        entities=entities,
+        sender_id=sender_id,
+        sender_name=sender_name,
+        edited=_date(raw.edited_unixtime, None, label, where) if raw.edited_unixtime else None,
+        forwarded_from=raw.forwarded_from,
+        saved_from=raw.saved_from,
+        via_bot=raw.via_bot,
+        reply_to=raw.reply_to_message_id,
+        action=raw.action,
+        details=details,
+        buttons=buttons,
+        reactions=[Reaction(type=r.type, count=r.count, emoji=r.emoji or r.document_id)
+                   for r in raw.reactions] if raw.reactions else [],
+        media=_media(raw),
+        from_bot=from_bot,
+    )
+
+
+def _text(raw: _RawMessage) -> tuple[str, list[Entity]]:
+    """Plain text and entity spans (code-point offsets) from ``text_entities`` or ``text``."""
+    parts: list[_Part]
+    if raw.text_entities is not None:
+        parts = raw.text_entities
+    elif isinstance(raw.text, str):
+        return raw.text, []
+    else:
+        parts = [_Part(text=p) if isinstance(p, str) else p for p in raw.text]
+    if len(parts) == 1 and parts[0].type == "plain":
+        return parts[0].text, []
+    entities = []
+    offset = 0
+    for part in parts:
+        size = len(part.text)
+        if part.type != "plain":
+            entities.append(Entity(type=part.type, offset=offset, length=size, text=part.text,
+                                   href=part.href, user_id=part.user_id))
+        offset += size
+    return "".join(p.text for p in parts), entities
+
+
+def _date(unixtime: str | None, iso: str | None, label: str, where: str) -> int:
+    if unixtime is not None:
+        if unixtime.isdigit():
+            return int(unixtime)
+        raise FormatError(label, f"date_unixtime {unixtime!r} is not a number", where=where)
+    if iso is not None:
+        # Exports before tdesktop 3.x have only the local time; it is read as UTC.
+        try:
+            return int(datetime.fromisoformat(iso).replace(tzinfo=UTC).timestamp())
+        except ValueError as e:
+            raise FormatError(label, f"date {iso!r} is not an ISO date", where=where) from e
+    raise FormatError(label, "the message has no date", where=where)
+
+
+def _media(raw: _RawMessage) -> Media | None:
+    if raw.photo is not None:
+        return Media(kind="photo", path=_safe_path(raw.photo), size=raw.photo_file_size,
+                     width=raw.width, height=raw.height)
+    if raw.file is not None or raw.media_type is not None:
+        return Media(kind=raw.media_type or "file", path=_safe_path(raw.file),
+                     name=raw.file_name, mime_type=raw.mime_type, size=raw.file_size,
+                     width=raw.width, height=raw.height, duration=raw.duration_seconds)
+    return None
+
+
+def _safe_path(value: str | None) -> str | None:
+    """A media path relative to the export, or None if missing or pointing outside it."""
+    if not value or value.startswith(NOT_INCLUDED):
+        return None
+    path = PurePosixPath(value.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+        return None
+    return str(path)
+
+
+register(TelegramDesktopReader())

@@ -1,0 +1,1 @@
+"""The case store: one SQLite file per investigation (schema, writes, queries)."""

@@ -1,0 +1,106 @@
+"""Read-side questions asked of a case: per-chat statistics, search, report figures.
+
+Each returns plain dicts so the CLI can print them as a table or JSON and the report can
+render them, without either knowing SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from bazaarwatch.errors import InputError
+from bazaarwatch.store.sqlite import Case
+
+
+def chat_stats(case: Case) -> list[dict[str, Any]]:
+    """Per chat: type, messages, distinct senders, date range, forwards, bot messages."""
+    rows = case.query("""
+        SELECT c.id AS chat_id, c.name, c.type,
+               count(m.rowid) AS messages,
+               count(DISTINCT m.sender_id) AS senders,
+               min(m.date) AS first_date, max(m.date) AS last_date,
+               coalesce(sum(m.forwarded_from IS NOT NULL), 0) AS forwards,
+               coalesce(sum(m.from_bot), 0) AS bot_messages,
+               coalesce(sum(m.kind = 'service'), 0) AS service_messages
+        FROM chats c LEFT JOIN messages m ON m.chat_id = c.id
+        GROUP BY c.id ORDER BY messages DESC, c.name""")
+    return [dict(r) for r in rows]
+
+
+def search(case: Case, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Messages matching an FTS5 query, best first, with a highlighted snippet.
+
+    The snippet marks matches with U+0002/U+0003 so that callers can style them after
+    escaping the text (a plain ``[`` would be ambiguous inside hostile message text).
+    """
+    try:
+        rows = case.query("""
+            SELECT m.chat_id, c.name AS chat_name, m.message_id, m.date,
+                   m.sender_id, s.name AS sender_name,
+                   snippet(messages_fts, 0, char(2), char(3), '…', 16) AS snippet
+            FROM messages_fts
+            JOIN messages m ON m.rowid = messages_fts.rowid
+            JOIN chats c ON c.id = m.chat_id
+            LEFT JOIN senders s ON s.id = m.sender_id
+            WHERE messages_fts MATCH ?
+            ORDER BY rank LIMIT ?""", (query, limit))
+    except sqlite3.OperationalError as e:
+        raise InputError("query", f"{query!r} is not a valid search ({e})",
+                         hint='Use FTS5 syntax: words, "exact phrase", AND/OR/NOT, '
+                              "prefix*") from e
+    return [dict(r) for r in rows]
+
+
+def sources(case: Case) -> list[dict[str, Any]]:
+    return [dict(r) for r in case.query("SELECT * FROM sources ORDER BY id")]
+
+
+def volume_by_month(case: Case) -> list[dict[str, Any]]:
+    """Messages per chat per calendar month (UTC), for the activity chart."""
+    rows = case.query("""
+        SELECT strftime('%Y-%m', date, 'unixepoch') AS month, chat_id, count(*) AS messages
+        FROM messages WHERE kind = 'message' GROUP BY month, chat_id ORDER BY month""")
+    return [dict(r) for r in rows]
+
+
+def top_senders(case: Case, *, limit: int = 20) -> list[dict[str, Any]]:
+    rows = case.query("""
+        SELECT m.sender_id, s.name, count(*) AS messages, count(DISTINCT m.chat_id) AS chats,
+               min(m.date) AS first_date, max(m.date) AS last_date
+        FROM messages m LEFT JOIN senders s ON s.id = m.sender_id
+        WHERE m.sender_id IS NOT NULL AND m.kind = 'message'
+        GROUP BY m.sender_id ORDER BY messages DESC LIMIT ?""", (limit,))
+    return [dict(r) for r in rows]
+
+
+def forwarded_sources(case: Case, *, limit: int = 20) -> list[dict[str, Any]]:
+    rows = case.query("""
+        SELECT forwarded_from AS source, count(*) AS messages, count(DISTINCT chat_id) AS chats
+        FROM messages WHERE forwarded_from IS NOT NULL
+        GROUP BY forwarded_from ORDER BY messages DESC LIMIT ?""", (limit,))
+    return [dict(r) for r in rows]
+
+
+def bots(case: Case) -> list[dict[str, Any]]:
+    """Bots seen: inline bots named in ``via_bot``, and the bots of bot chats."""
+    rows = case.query("""
+        SELECT via_bot AS bot, 'inline bot' AS how, count(*) AS messages,
+               count(DISTINCT chat_id) AS chats
+        FROM messages WHERE via_bot IS NOT NULL GROUP BY via_bot
+        UNION ALL
+        SELECT coalesce(c.name, c.id), 'bot chat', count(m.rowid), 1
+        FROM chats c JOIN messages m ON m.chat_id = c.id AND m.from_bot
+        WHERE c.type = 'bot_chat' GROUP BY c.id
+        ORDER BY messages DESC""")
+    return [dict(r) for r in rows]
+
+
+def totals(case: Case) -> dict[str, Any]:
+    row = case.query("""
+        SELECT (SELECT count(*) FROM messages) AS messages,
+               (SELECT count(*) FROM chats) AS chats,
+               (SELECT count(*) FROM senders) AS senders,
+               (SELECT min(date) FROM messages) AS first_date,
+               (SELECT max(date) FROM messages) AS last_date""")[0]
+    return dict(row)

@@ -1,0 +1,104 @@
+"""The case schema, as an ordered list of migrations.
+
+A case file records which migrations it has had (``schema_migrations``); opening it applies
+the missing ones in order, each in its own transaction. Never edit a released migration:
+append a new one.
+
+Design notes:
+- ``messages`` is keyed by (chat_id, message_id): re-ingesting adds nothing, and an edited
+  message is updated in place. ``message_id`` has no declared type so a Telegram integer
+  stays an integer and another tool's string id stays a string.
+- ``messages_fts`` is an external-content FTS5 index over ``messages.text`` kept in step by
+  triggers; ``unicode61`` folds case for Cyrillic, Greek and Latin alike.
+- Nested data (buttons, reactions, media, service details) is JSON text, which Datasette
+  and SQLite's JSON functions read as-is.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "messages, chats, senders, entities, sources, full-text index", """
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    reader TEXT NOT NULL,
+    reader_version TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'done', 'partial', 'failed')),
+    messages_added INTEGER NOT NULL DEFAULT 0,
+    messages_updated INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+);
+CREATE INDEX sources_sha256 ON sources(sha256);
+
+CREATE TABLE chats (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    type TEXT NOT NULL
+);
+
+CREATE TABLE senders (
+    id TEXT PRIMARY KEY,
+    name TEXT
+);
+
+CREATE TABLE messages (
+    rowid INTEGER PRIMARY KEY,
+    chat_id TEXT NOT NULL REFERENCES chats(id),
+    message_id NOT NULL,
+    date INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    sender_id TEXT REFERENCES senders(id),
+    edited INTEGER,
+    forwarded_from TEXT,
+    saved_from TEXT,
+    via_bot TEXT,
+    reply_to INTEGER,
+    action TEXT,
+    from_bot INTEGER NOT NULL DEFAULT 0,
+    media_kind TEXT,
+    media TEXT,
+    buttons TEXT,
+    reactions TEXT,
+    details TEXT,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    UNIQUE (chat_id, message_id)
+);
+CREATE INDEX messages_chat_date ON messages(chat_id, date);
+CREATE INDEX messages_sender ON messages(sender_id);
+
+CREATE TABLE entities (
+    message_rowid INTEGER NOT NULL REFERENCES messages(rowid) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    "offset" INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    href TEXT,
+    user_id INTEGER
+);
+CREATE INDEX entities_message ON entities(message_rowid);
+CREATE INDEX entities_type ON entities(type);
+
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    text, content='messages', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.text <> '' BEGIN
+    INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.text <> '' BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, text)
+        SELECT 'delete', old.rowid, old.text WHERE old.text <> '';
+    INSERT INTO messages_fts(rowid, text) SELECT new.rowid, new.text WHERE new.text <> '';
+END;
+"""),
+]
+
+LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,235 @@
+"""The case file: one SQLite database per investigation.
+
+``Case`` opens (or creates) the file, brings its schema up to date, and writes batches of
+messages. Each batch is one transaction, so a process killed at any moment leaves the file
+as it was after the last whole batch (WAL mode), and the same ingest run again completes
+it: rows are keyed by (chat_id, message_id) and existing ones are skipped or, when the
+incoming copy carries a newer edit date, updated in place.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from bazaarwatch.errors import StoreError
+from bazaarwatch.model import Message
+from bazaarwatch.store.schema import LATEST, MIGRATIONS
+
+_json = msgspec.json.Encoder()
+
+_INSERT_MESSAGE = """
+INSERT INTO messages (rowid, chat_id, message_id, date, kind, text, sender_id, edited,
+    forwarded_from, saved_from, via_bot, reply_to, action, from_bot, media_kind, media,
+    buttons, reactions, details, source_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_UPDATE_MESSAGE = """
+UPDATE messages SET chat_id = ?, message_id = ?, date = ?, kind = ?, text = ?, sender_id = ?,
+    edited = ?, forwarded_from = ?, saved_from = ?, via_bot = ?, reply_to = ?, action = ?,
+    from_bot = ?, media_kind = ?, media = ?, buttons = ?, reactions = ?, details = ?,
+    source_id = ?
+WHERE rowid = ?
+"""
+_INSERT_ENTITY = """
+INSERT INTO entities (message_rowid, type, "offset", length, text, href, user_id)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class BatchResult:
+    added: int = 0
+    updated: int = 0
+
+
+class Case:
+    """An open case database. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise StoreError(f"{self.path}: no such case file. Create one with "
+                             f"'bazaarwatch ingest EXPORT --db {self.path}'")
+        if self.path.parent and not self.path.parent.exists():
+            raise StoreError(f"{self.path}: the folder {self.path.parent} does not exist")
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None,
+                                      check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: not a SQLite database ({e})") from e
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA busy_timeout = 5000")
+        self._migrate()
+
+    def __enter__(self) -> Case:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        tables = {r[0] for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "schema_migrations" not in tables:
+            raise StoreError(f"{self.path}: this SQLite file is not a bazaarwatch case "
+                             f"(it has no schema_migrations table). Give a new file name")
+        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT)")
+        have = {r[0] for r in self.db.execute("SELECT version FROM schema_migrations")}
+        if have and max(have) > LATEST:
+            raise StoreError(f"{self.path}: made by a newer bazaarwatch (schema {max(have)}; "
+                             f"this one knows up to {LATEST}). Upgrade bazaarwatch")
+        for version, name, sql in MIGRATIONS:
+            if version in have:
+                continue
+            # executescript commits first; BEGIN inside keeps the migration atomic.
+            self.db.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\nINSERT INTO schema_migrations VALUES "
+                f"({version}, '{name}', '{now()}');\nCOMMIT;")
+
+    @property
+    def schema_version(self) -> int:
+        row = self.db.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    # -- sources ------------------------------------------------------------------------------
+
+    def find_source(self, sha256: str) -> tuple[int, str] | None:
+        """The latest recorded ingest of a file with this content: (id, status)."""
+        row = self.db.execute("SELECT id, status FROM sources WHERE sha256 = ? "
+                              "ORDER BY id DESC LIMIT 1", (sha256,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def start_source(self, *, path: str, sha256: str, size: int, reader: str,
+                     reader_version: str, resume: int | None = None) -> int:
+        """Record that ingest of a file starts (or resumes, reusing its row)."""
+        if resume is not None:
+            self.db.execute("UPDATE sources SET status = 'running', error = NULL, path = ?, "
+                            "reader = ?, reader_version = ? WHERE id = ?",
+                            (path, reader, reader_version, resume))
+            return resume
+        cursor = self.db.execute(
+            "INSERT INTO sources (path, sha256, size, reader, reader_version, started_at, "
+            "status) VALUES (?, ?, ?, ?, ?, ?, 'running')",
+            (path, sha256, size, reader, reader_version, now()))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def finish_source(self, source_id: int, *, status: str, error: str | None = None) -> None:
+        self.db.execute("UPDATE sources SET status = ?, error = ?, finished_at = ? "
+                        "WHERE id = ?", (status, error, now(), source_id))
+
+    # -- messages -----------------------------------------------------------------------------
+
+    def write(self, messages: Sequence[Message], *, source_id: int) -> BatchResult:
+        """Store one batch in one transaction; return how many were added and updated."""
+        result = BatchResult()
+        if not messages:
+            return result
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self._write(messages, source_id, result)
+            db.execute("UPDATE sources SET messages_added = messages_added + ?, "
+                       "messages_updated = messages_updated + ? WHERE id = ?",
+                       (result.added, result.updated, source_id))
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return result
+
+    def _write(self, messages: Sequence[Message], source_id: int, result: BatchResult) -> None:
+        db = self.db
+        latest: dict[tuple[str, int | str], Message] = {}
+        for m in messages:  # the same message twice in one batch: the last copy wins
+            latest[(m.chat.id, m.id)] = m
+        existing = self._existing(list(latest))
+        chats = {m.chat.id: m.chat for m in latest.values()}
+        db.executemany("INSERT INTO chats (id, name, type) VALUES (?, ?, ?) "
+                       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type "
+                       "WHERE name IS NOT excluded.name OR type IS NOT excluded.type",
+                       [(c.id, c.name, c.type) for c in chats.values()])
+        senders = {m.sender_id: m.sender_name for m in latest.values() if m.sender_id}
+        db.executemany("INSERT INTO senders (id, name) VALUES (?, ?) ON CONFLICT (id) DO "
+                       "UPDATE SET name = excluded.name WHERE excluded.name IS NOT NULL "
+                       "AND name IS NOT excluded.name", list(senders.items()))
+        next_rowid = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM messages").fetchone()[0]
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        entities: list[tuple[Any, ...]] = []
+        for key, m in latest.items():
+            known = existing.get(key)
+            if known is None:
+                rowid = next_rowid
+                next_rowid += 1
+                inserts.append((rowid, *_columns(m, source_id)))
+            elif m.edited is not None and m.edited > (known[1] or -1):
+                rowid = known[0]
+                updates.append((*_columns(m, source_id), rowid))
+            else:
+                continue
+            entities.extend((rowid, e.type, e.offset, e.length, e.text, e.href, e.user_id)
+                            for e in m.entities)
+        if updates:
+            db.executemany("DELETE FROM entities WHERE message_rowid = ?",
+                           [(u[-1],) for u in updates])
+            db.executemany(_UPDATE_MESSAGE, updates)
+        db.executemany(_INSERT_MESSAGE, inserts)
+        db.executemany(_INSERT_ENTITY, entities)
+        result.added = len(inserts)
+        result.updated = len(updates)
+
+    def _existing(self, keys: list[tuple[str, int | str]]) -> dict[tuple[str, Any],
+                                                                    tuple[int, int | None]]:
+        """(rowid, edited) of the messages among ``keys`` that the case already holds."""
+        found: dict[tuple[str, Any], tuple[int, int | None]] = {}
+        step = 10_000  # two parameters a key; SQLite allows 32766
+        for i in range(0, len(keys), step):
+            part = keys[i:i + step]
+            values = ",".join("(?, ?)" for _ in part)
+            params = [x for key in part for x in key]
+            for rowid, chat_id, message_id, edited in self.db.execute(
+                    f"SELECT rowid, chat_id, message_id, edited FROM messages "
+                    f"WHERE (chat_id, message_id) IN (VALUES {values})", params):
+                found[(chat_id, message_id)] = (rowid, edited)
+        return found
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        cursor = self.db.execute(sql, tuple(params))
+        cursor.row_factory = sqlite3.Row
+        return list(cursor.fetchall())
+
+
+def _columns(m: Message, source_id: int) -> tuple[Any, ...]:
+    media = m.media
+    return (
+        m.chat.id, m.id, m.date, m.kind, m.text, m.sender_id, m.edited, m.forwarded_from,
+        m.saved_from, m.via_bot, m.reply_to, m.action, m.from_bot,
+        media.kind if media else None,
+        _json.encode(media).decode() if media else None,
+        _json.encode(m.buttons).decode() if m.buttons else None,
+        _json.encode(m.reactions).decode() if m.reactions else None,
+        _json.encode(m.details).decode() if m.details else None,
+        source_id,
+    )
