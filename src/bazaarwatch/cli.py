@@ -233,7 +233,8 @@ def search_command(query: str, db: Path, limit: int, as_json: bool) -> None:
         t = Table("chat", "date", "sender", "message")
         for r in rows:
             t.add_row(escape(safe(r["chat_name"] or r["chat_id"])), _date(r["date"]),
-                      escape(safe(r["sender_name"] or r["sender_id"] or "")), _highlight(r["snippet"]))
+                      escape(safe(r["sender_name"] or r["sender_id"] or "")),
+                      _highlight(r["snippet"]))
         return t
 
     _emit(rows, False, table)

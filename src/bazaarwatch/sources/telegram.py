@@ -18,13 +18,16 @@ a path that is absolute or climbs out of the export folder is dropped (its name 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import queue
+import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import IO, Any, cast
 
 import ijson
 import msgspec
@@ -101,6 +104,10 @@ _KNOWN = frozenset(
 )
 
 
+class _Stopped(Exception):
+    """Raised inside the parser thread when the caller has stopped reading."""
+
+
 class TelegramDesktopReader:
     """Reader for Telegram Desktop JSON exports."""
 
@@ -133,7 +140,7 @@ class TelegramDesktopReader:
 
 
 @contextmanager
-def _open_export(file: Path) -> Iterator[tuple[BinaryIO, str]]:
+def _open_export(file: Path) -> Iterator[tuple[IO[bytes], str]]:
     """The byte stream of ``result.json``, from a plain file or from inside a zip."""
     if file.suffix.lower() != ".zip":
         try:
@@ -160,68 +167,110 @@ def _open_export(file: Path) -> Iterator[tuple[BinaryIO, str]]:
             raise InputError(f"{file}!{inner}", f"cannot unpack ({e})") from e
 
 
-class _Parse:
-    """One streaming pass over one ``result.json``."""
+_Batch = tuple[dict[str, Any], list[Any], int]  # (raw chat, raw messages, bytes read)
+_END = object()
 
-    def __init__(self, stream: BinaryIO, label: str, on_bytes: OnBytes | None) -> None:
+
+class _Parse:
+    """One streaming pass over one ``result.json``.
+
+    ijson's C generator is twice as fast as its coroutine interface, but a generator only
+    yields whole top-level values. So it runs in a helper thread, and its ``read`` calls
+    (one per chunk) are where finished messages are taken out and queued for the caller.
+    The bounded queue keeps memory flat; the caller converts and validates the messages.
+    """
+
+    def __init__(self, stream: IO[bytes], label: str, on_bytes: OnBytes | None) -> None:
         self.stream = stream
         self.label = label
         self.on_bytes = on_bytes
         self.offset = 0
         self.last: tuple[str, int] | None = None  # (chat name, message id) last read
         self.seen_chat = False
+        self.root: dict[str, Any] = {}
+        self.queue: queue.Queue[_Batch | BaseException | object] = queue.Queue(maxsize=8)
+        self.stopped = threading.Event()
 
     def messages(self) -> Iterator[Message]:
-        root: dict[str, Any] = {}
-        done: list[Any] = ijson.sendable_list()
-        make_map = itertools.chain([root], map(dict, itertools.repeat(()))).__next__
-        parser = ijson.items_coro(done, "", map_type=make_map, use_float=True)
-        while chunk := self._read():
-            try:
-                parser.send(chunk)
-            except ijson.JSONError as e:
-                raise self._json_error(e) from e
-            yield from self._drain(root, final=False)
+        worker = threading.Thread(target=self._produce, name="telegram-json", daemon=True)
+        worker.start()
         try:
-            parser.close()
-        except ijson.JSONError as e:
-            raise self._json_error(e) from e
-        if not done:
-            raise InputError(self.label, "the file is empty", hint="Give a result.json export")
-        if not isinstance(done[0], dict):
-            raise FormatError(self.label, "not a Telegram export: the top level is not an "
-                              "object", hint="Give the result.json Telegram Desktop wrote")
-        yield from self._drain(root, final=True)
+            while (item := self.queue.get()) is not _END:
+                if isinstance(item, BaseException):
+                    raise item
+                raw_chat, batch, offset = cast(_Batch, item)
+                chat = self._chat(raw_chat)
+                for raw in batch:
+                    yield self._message(chat, raw)
+                if self.on_bytes is not None:
+                    self.on_bytes(offset)
+        finally:
+            self.stopped.set()
+            while worker.is_alive():  # unblock a worker waiting to put, then let it end
+                with contextlib.suppress(queue.Empty):
+                    self.queue.get(timeout=0.05)
+            worker.join()
         if not self.seen_chat:
-            keys = ", ".join(list(root)[:8]) or "none"
+            keys = ", ".join(list(self.root)[:8]) or "none"
             raise FormatError(self.label, f"not a Telegram export: no 'messages' list and no "
                               f"'chats.list' (top-level keys: {keys})",
                               hint="Export with Telegram Desktop in JSON format, or force "
                                    "another reader with --format")
 
-    def _read(self) -> bytes:
+    # -- the worker thread --------------------------------------------------------------------
+
+    def _produce(self) -> None:
+        make_map = itertools.chain([self.root], map(dict, itertools.repeat(()))).__next__
+        try:
+            values = ijson.items(self, "", map_type=make_map, use_float=True)
+            try:
+                top = next(iter(values), None)
+            except ijson.JSONError as e:
+                raise self._json_error(e) from e
+            if top is None:
+                raise InputError(self.label, "the file is empty",
+                                 hint="Give the result.json Telegram Desktop wrote")
+            self._drain(final=True)
+            self._put(_END)
+        except _Stopped:
+            pass
+        except BaseException as e:  # handed to the caller's thread, raised there
+            with contextlib.suppress(_Stopped):
+                self._put(e)
+
+    def read(self, size: int) -> bytes:
+        """Called by ijson for each chunk: first hand on what the last chunk completed."""
+        if self.stopped.is_set():
+            raise _Stopped
+        if size == 0:  # ijson probes whether the stream gives bytes or text
+            return b""
+        if self.offset:
+            self._drain(final=False)
         try:
             chunk = self.stream.read(CHUNK)
         except OSError as e:  # e.g. a corrupt member of a zip
             raise InputError(self.label, f"cannot read at byte {self.offset}: {e}") from e
+        if not self.offset and chunk.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] not in (
+                b"{", b""):
+            raise FormatError(self.label, "not a Telegram export: the file does not start "
+                              "with a JSON object", where="byte 0",
+                              hint="Give the result.json Telegram Desktop wrote")
         self.offset += len(chunk)
-        if self.on_bytes is not None:
-            self.on_bytes(self.offset)
         return chunk
 
-    def _json_error(self, error: Exception) -> InputError:
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else "invalid JSON"
-        where = f"byte {self.offset}" if self.offset else "start"
-        if self.last:
-            where += f", after message {self.last[1]} of chat {self.last[0]!r}"
-        return InputError(self.label, f"invalid or truncated JSON ({detail})", where=where,
-                          hint="Re-export the chat or re-copy the file; messages read before "
-                               "this point are kept and the source is marked partial")
+    def _put(self, item: _Batch | BaseException | object) -> None:
+        while True:
+            if self.stopped.is_set():
+                raise _Stopped
+            with contextlib.suppress(queue.Full):
+                self.queue.put(item, timeout=0.1)
+                return
 
-    def _drain(self, root: dict[str, Any], *, final: bool) -> Iterator[Message]:
-        """Hand on the finished messages of every chat seen so far, then forget them."""
+    def _drain(self, *, final: bool) -> None:
+        """Queue the finished messages of every chat seen so far, then forget them."""
+        root = self.root
         if "messages" in root:
-            yield from self._chat_messages(root, complete=final)
+            self._take(root, complete=final)
         for section in ("chats", "left_chats"):
             holder = root.get(section)
             if not isinstance(holder, dict) or not isinstance(holder.get("list"), list):
@@ -229,12 +278,12 @@ class _Parse:
             chats = holder["list"]
             finished = len(chats) if final else len(chats) - 1
             for chat in chats[:finished]:
-                yield from self._chat_messages(chat, complete=True)
+                self._take(chat, complete=True)
             del chats[:finished]
             if chats:
-                yield from self._chat_messages(chats[0], complete=False)
+                self._take(chats[0], complete=False)
 
-    def _chat_messages(self, raw: Any, *, complete: bool) -> Iterator[Message]:
+    def _take(self, raw: Any, *, complete: bool) -> None:
         if not isinstance(raw, dict):
             raise FormatError(self.label, f"a chat entry is {type(raw).__name__}, not an object",
                               where=f"byte {self.offset}")
@@ -250,18 +299,26 @@ class _Parse:
                               f"{type(messages).__name__}, not a list")
         if "id" not in raw and not complete:
             return  # header keys come after the messages: wait for the whole chat
-        chat = self._chat(raw)
-        self.seen_chat = True
         # The last message may still be under construction unless the chat is complete.
         ready = len(messages) if complete else len(messages) - 1
-        if ready <= 0:
-            return
-        batch = messages[:ready]
-        del messages[:ready]
-        for item in batch:
-            yield self._message(chat, item)
+        if ready > 0 or complete:
+            batch = messages[:ready]
+            del messages[:ready]
+            self._put((raw, batch, self.offset))
+
+    def _json_error(self, error: Exception) -> InputError:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else "invalid JSON"
+        where = f"byte {self.offset}" if self.offset else "start"
+        if self.last:
+            where += f", after message {self.last[1]} of chat {self.last[0]!r}"
+        return InputError(self.label, f"invalid or truncated JSON ({detail})", where=where,
+                          hint="Re-export the chat or re-copy the file; messages read before "
+                               "this point are kept and the source is marked partial")
+
+    # -- the caller's thread ------------------------------------------------------------------
 
     def _chat(self, raw: dict[str, Any]) -> Chat:
+        self.seen_chat = True
         cid, name, kind = raw.get("id"), raw.get("name"), raw.get("type", "unknown")
         if not isinstance(cid, int) or isinstance(cid, bool):
             raise FormatError(self.label, f"chat id is {cid!r}; expected an integer",
@@ -275,16 +332,18 @@ class _Parse:
         return Chat(id=str(cid), name=name, type=kind)
 
     def _message(self, chat: Chat, item: Any) -> Message:
-        where = self._where(chat, item)
         if not isinstance(item, dict):
             raise FormatError(self.label, f"a message is {type(item).__name__}, not an object",
-                              where=where)
+                              where=self._where(chat, item))
         try:
             raw = msgspec.convert(item, _RawMessage)
+            message = _to_message(chat, raw, item)
         except msgspec.ValidationError as e:
-            raise FormatError(self.label, _describe(e), where=where,
+            raise FormatError(self.label, _describe(e), where=self._where(chat, item),
                               hint="The export is damaged or was edited by hand") from e
-        message = _to_message(chat, raw, item, self.label, where)
+        except ValueError as e:
+            raise FormatError(self.label, str(e), where=self._where(chat, item),
+                              hint="The export is damaged or was edited by hand") from e
         self.last = (chat.name or chat.id, raw.id)
         return message
 
@@ -305,8 +364,8 @@ def _describe(error: msgspec.ValidationError) -> str:
     return f"field '{field}': {problem}" if field else problem
 
 
-def _to_message(chat: Chat, raw: _RawMessage, item: dict[str, Any], label: str,
-                where: str) -> Message:
+def _to_message(chat: Chat, raw: _RawMessage, item: dict[str, Any]) -> Message:
+    """The record for one raw message; ValueError names a bad value."""
     text, entities = _text(raw)
     service = raw.type == "service"
     sender_id = raw.actor_id if service else raw.from_id
@@ -320,13 +379,13 @@ def _to_message(chat: Chat, raw: _RawMessage, item: dict[str, Any], label: str,
     return Message(
         chat=chat,
         id=raw.id,
-        date=_date(raw.date_unixtime, raw.date, label, where),
+        date=_date(raw.date_unixtime, raw.date),
         kind="service" if service else "message",
         text=text,
         entities=entities,
         sender_id=sender_id,
         sender_name=sender_name,
-        edited=_date(raw.edited_unixtime, None, label, where) if raw.edited_unixtime else None,
+        edited=_date(raw.edited_unixtime, None) if raw.edited_unixtime else None,
         forwarded_from=raw.forwarded_from,
         saved_from=raw.saved_from,
         via_bot=raw.via_bot,
@@ -363,18 +422,18 @@ def _text(raw: _RawMessage) -> tuple[str, list[Entity]]:
     return "".join(p.text for p in parts), entities
 
 
-def _date(unixtime: str | None, iso: str | None, label: str, where: str) -> int:
+def _date(unixtime: str | None, iso: str | None) -> int:
     if unixtime is not None:
         if unixtime.isdigit():
             return int(unixtime)
-        raise FormatError(label, f"date_unixtime {unixtime!r} is not a number", where=where)
+        raise ValueError(f"date_unixtime {unixtime!r} is not a number")
     if iso is not None:
         # Exports before tdesktop 3.x have only the local time; it is read as UTC.
         try:
             return int(datetime.fromisoformat(iso).replace(tzinfo=UTC).timestamp())
-        except ValueError as e:
-            raise FormatError(label, f"date {iso!r} is not an ISO date", where=where) from e
-    raise FormatError(label, "the message has no date", where=where)
+        except ValueError:
+            raise ValueError(f"date {iso!r} is not an ISO date") from None
+    raise ValueError("the message has no date")
 
 
 def _media(raw: _RawMessage) -> Media | None:

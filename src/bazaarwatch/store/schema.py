@@ -8,8 +8,10 @@ Design notes:
 - ``messages`` is keyed by (chat_id, message_id): re-ingesting adds nothing, and an edited
   message is updated in place. ``message_id`` has no declared type so a Telegram integer
   stays an integer and another tool's string id stays a string.
-- ``messages_fts`` is an external-content FTS5 index over ``messages.text`` kept in step by
-  triggers; ``unicode61`` folds case for Cyrillic, Greek and Latin alike.
+- ``messages_fts`` is an external-content FTS5 index over ``messages.text``. New rows are
+  indexed by the writer in one statement per batch (a per-row trigger is five times
+  slower); updates and deletes are kept in step by triggers. ``unicode61`` folds case for
+  Cyrillic, Greek and Latin alike.
 - Nested data (buttons, reactions, media, service details) is JSON text, which Datasette
   and SQLite's JSON functions read as-is.
 """
@@ -87,9 +89,6 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
     text, content='messages', content_rowid='rowid',
     tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.text <> '' BEGIN
-    INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
-END;
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.text <> '' BEGIN
     INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
 END;

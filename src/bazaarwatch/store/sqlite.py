@@ -159,44 +159,73 @@ class Case:
 
     def _write(self, messages: Sequence[Message], source_id: int, result: BatchResult) -> None:
         db = self.db
+        self._upsert_parents(messages)
+        first = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM messages").fetchone()[0]
+        # Fast path for new data: insert everything, and keep it only if every row went in.
+        db.execute("SAVEPOINT fresh")
+        inserted = db.executemany(_INSERT_MESSAGE.replace("INSERT", "INSERT OR IGNORE", 1), [
+            (first + i, *_columns(m, source_id)) for i, m in enumerate(messages)]).rowcount
+        if inserted == len(messages):
+            db.execute("RELEASE fresh")
+            self._index(first, [(first + i, m) for i, m in enumerate(messages)])
+            result.added = inserted
+            return
+        db.execute("ROLLBACK TO fresh")
+        db.execute("RELEASE fresh")
+        self._merge(messages, source_id, first, result)
+
+    def _merge(self, messages: Sequence[Message], source_id: int, first: int,
+               result: BatchResult) -> None:
+        """Slow path: some messages are already stored; skip them or apply newer edits."""
+        db = self.db
         latest: dict[tuple[str, int | str], Message] = {}
         for m in messages:  # the same message twice in one batch: the last copy wins
             latest[(m.chat.id, m.id)] = m
         existing = self._existing(list(latest))
-        chats = {m.chat.id: m.chat for m in latest.values()}
-        db.executemany("INSERT INTO chats (id, name, type) VALUES (?, ?, ?) "
-                       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type "
-                       "WHERE name IS NOT excluded.name OR type IS NOT excluded.type",
-                       [(c.id, c.name, c.type) for c in chats.values()])
-        senders = {m.sender_id: m.sender_name for m in latest.values() if m.sender_id}
-        db.executemany("INSERT INTO senders (id, name) VALUES (?, ?) ON CONFLICT (id) DO "
-                       "UPDATE SET name = excluded.name WHERE excluded.name IS NOT NULL "
-                       "AND name IS NOT excluded.name", list(senders.items()))
-        next_rowid = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM messages").fetchone()[0]
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
-        entities: list[tuple[Any, ...]] = []
+        written: list[tuple[int, Message]] = []
         for key, m in latest.items():
             known = existing.get(key)
             if known is None:
-                rowid = next_rowid
-                next_rowid += 1
+                rowid = first + len(inserts)
                 inserts.append((rowid, *_columns(m, source_id)))
             elif m.edited is not None and m.edited > (known[1] or -1):
                 rowid = known[0]
                 updates.append((*_columns(m, source_id), rowid))
             else:
                 continue
-            entities.extend((rowid, e.type, e.offset, e.length, e.text, e.href, e.user_id)
-                            for e in m.entities)
+            written.append((rowid, m))
         if updates:
             db.executemany("DELETE FROM entities WHERE message_rowid = ?",
                            [(u[-1],) for u in updates])
             db.executemany(_UPDATE_MESSAGE, updates)
         db.executemany(_INSERT_MESSAGE, inserts)
-        db.executemany(_INSERT_ENTITY, entities)
+        self._index(first, written)
         result.added = len(inserts)
         result.updated = len(updates)
+
+    def _upsert_parents(self, messages: Sequence[Message]) -> None:
+        db = self.db
+        chats = {m.chat.id: m.chat for m in messages}
+        db.executemany("INSERT INTO chats (id, name, type) VALUES (?, ?, ?) "
+                       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type "
+                       "WHERE name IS NOT excluded.name OR type IS NOT excluded.type",
+                       [(c.id, c.name, c.type) for c in chats.values()])
+        senders = {m.sender_id: m.sender_name for m in messages if m.sender_id}
+        db.executemany("INSERT INTO senders (id, name) VALUES (?, ?) ON CONFLICT (id) DO "
+                       "UPDATE SET name = excluded.name WHERE excluded.name IS NOT NULL "
+                       "AND name IS NOT excluded.name", list(senders.items()))
+
+    def _index(self, first: int, written: list[tuple[int, Message]]) -> None:
+        """Entities of the written messages, and full-text rows for the new ones."""
+        db = self.db
+        db.executemany(_INSERT_ENTITY, [
+            (rowid, e.type, e.offset, e.length, e.text, e.href, e.user_id)
+            for rowid, m in written for e in m.entities])
+        # Updated rows are re-indexed by trigger; new ones (rowid >= first) in one statement.
+        db.execute("INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages "
+                   "WHERE rowid >= ? AND text <> ''", (first,))
 
     def _existing(self, keys: list[tuple[str, int | str]]) -> dict[tuple[str, Any],
                                                                     tuple[int, int | None]]:
