@@ -37,7 +37,8 @@ from bazaarwatch.sources import readers
 from bazaarwatch.store import queries
 from bazaarwatch.store.sqlite import Case
 
-out = Console(highlight=False, soft_wrap=True)
+# Piped output is read by people in pagers and files: give tables room instead of 80 columns.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False)
 
 
@@ -174,7 +175,7 @@ def _highlight(snippet: str) -> Text:
     """A search snippet with its U+0002..U+0003 marked matches in bold, the rest made safe."""
     text = Text()
     for i, piece in enumerate(snippet.replace("\x03", "\x02").split("\x02")):
-        text.append(safe(piece), style="bold yellow" if i % 2 else "")
+        text.append(safe(" ".join(piece.split("\n"))), style="bold yellow" if i % 2 else "")
     return text
 
 

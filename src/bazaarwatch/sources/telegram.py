@@ -51,9 +51,12 @@ class _Part(msgspec.Struct):
 
 
 class _Button(msgspec.Struct):
+    """A bot button; tdesktop puts a callback's bytes in ``dataBase64``, a URL in ``data``."""
+
     type: str = "unknown"
     text: str = ""
     data: str | None = None
+    dataBase64: str | None = None  # tdesktop's key
     url: str | None = None
 
 
@@ -80,7 +83,7 @@ class _RawMessage(msgspec.Struct, rename={"sender": "from"}):
     via_bot: str | None = None
     reply_to_message_id: int | None = None
     text: str | list[str | _Part] = ""
-    text_entities: list[_Part] | None = None
+    text_entities: list[Any] | None = None  # read only when `text` is missing
     inline_bot_buttons: list[list[_Button]] | None = None
     reactions: list[_Reaction] | None = None
     photo: str | None = None
@@ -370,7 +373,7 @@ def _to_message(chat: Chat, raw: _RawMessage, item: dict[str, Any]) -> Message:
     service = raw.type == "service"
     sender_id = raw.actor_id if service else raw.from_id
     sender_name = raw.actor if service else raw.sender
-    buttons = [[Button(type=b.type, text=b.text, data=b.data or b.url) for b in row]
+    buttons = [[Button(type=b.type, text=b.text, data=b.data or b.dataBase64 or b.url) for b in row]
                for row in raw.inline_bot_buttons] if raw.inline_bot_buttons else []
     extra = item.keys() - _KNOWN
     details = {k: item[k] for k in extra} if extra else {}
@@ -401,25 +404,32 @@ def _to_message(chat: Chat, raw: _RawMessage, item: dict[str, Any]) -> Message:
 
 
 def _text(raw: _RawMessage) -> tuple[str, list[Entity]]:
-    """Plain text and entity spans (code-point offsets) from ``text_entities`` or ``text``."""
-    parts: list[_Part]
-    if raw.text_entities is not None:
-        parts = raw.text_entities
-    elif isinstance(raw.text, str):
-        return raw.text, []
+    """Plain text and entity spans (code-point offsets).
+
+    tdesktop writes ``text`` as a string when there are no entities, and otherwise as a
+    list of strings and entity objects that carries the same spans as ``text_entities``;
+    the latter is read only for exports that have no ``text``.
+    """
+    if isinstance(raw.text, str):
+        if raw.text or not raw.text_entities:
+            return raw.text, []
+        parts: list[str | _Part] = list(msgspec.convert(raw.text_entities, list[_Part]))
     else:
-        parts = [_Part(text=p) if isinstance(p, str) else p for p in raw.text]
-    if len(parts) == 1 and parts[0].type == "plain":
-        return parts[0].text, []
+        parts = raw.text
     entities = []
+    pieces = []
     offset = 0
     for part in parts:
-        size = len(part.text)
-        if part.type != "plain":
-            entities.append(Entity(type=part.type, offset=offset, length=size, text=part.text,
-                                   href=part.href, user_id=part.user_id))
-        offset += size
-    return "".join(p.text for p in parts), entities
+        if isinstance(part, str):
+            piece = part
+        else:
+            piece = part.text
+            if part.type != "plain":
+                entities.append(Entity(type=part.type, offset=offset, length=len(piece),
+                                       text=piece, href=part.href, user_id=part.user_id))
+        pieces.append(piece)
+        offset += len(piece)
+    return "".join(pieces), entities
 
 
 def _date(unixtime: str | None, iso: str | None) -> int:
@@ -451,10 +461,11 @@ def _safe_path(value: str | None) -> str | None:
     """A media path relative to the export, or None if missing or pointing outside it."""
     if not value or value.startswith(NOT_INCLUDED):
         return None
-    path = PurePosixPath(value.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+    path = value.replace("\\", "/")
+    parts = path.split("/")
+    if path.startswith("/") or ".." in parts or ":" in parts[0]:
         return None
-    return str(path)
+    return path
 
 
 register(TelegramDesktopReader())

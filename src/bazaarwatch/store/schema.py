@@ -12,8 +12,8 @@ Design notes:
   indexed by the writer in one statement per batch (a per-row trigger is five times
   slower); updates and deletes are kept in step by triggers. ``unicode61`` folds case for
   Cyrillic, Greek and Latin alike.
-- Nested data (buttons, reactions, media, service details) is JSON text, which Datasette
-  and SQLite's JSON functions read as-is.
+- Nested data (entities, buttons, reactions, media, service details) is JSON text, which
+  Datasette and SQLite's JSON functions read as-is; the ``entities`` view unnests entities.
 """
 
 from __future__ import annotations
@@ -66,24 +66,22 @@ CREATE TABLE messages (
     media TEXT,
     buttons TEXT,
     reactions TEXT,
+    entities TEXT,
     details TEXT,
     source_id INTEGER NOT NULL REFERENCES sources(id),
     UNIQUE (chat_id, message_id)
 );
 CREATE INDEX messages_chat_date ON messages(chat_id, date);
-CREATE INDEX messages_sender ON messages(sender_id);
 
-CREATE TABLE entities (
-    message_rowid INTEGER NOT NULL REFERENCES messages(rowid) ON DELETE CASCADE,
-    type TEXT NOT NULL,
-    "offset" INTEGER NOT NULL,
-    length INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    href TEXT,
-    user_id INTEGER
-);
-CREATE INDEX entities_message ON entities(message_rowid);
-CREATE INDEX entities_type ON entities(type);
+-- Entities live as a JSON list on their message (one write per message, not per span);
+-- this view gives them the shape of a table for SQL and Datasette.
+CREATE VIEW entities AS
+SELECT m.rowid AS message_rowid, m.chat_id, m.message_id,
+       e.value ->> 'type' AS type, e.value ->> 'offset' AS "offset",
+       e.value ->> 'length' AS length, e.value ->> 'text' AS text,
+       e.value ->> 'href' AS href, e.value ->> 'user_id' AS user_id
+FROM messages m, json_each(m.entities) e
+WHERE m.entities IS NOT NULL;
 
 CREATE VIRTUAL TABLE messages_fts USING fts5(
     text, content='messages', content_rowid='rowid',

@@ -27,22 +27,16 @@ _json = msgspec.json.Encoder()
 _INSERT_MESSAGE = """
 INSERT INTO messages (rowid, chat_id, message_id, date, kind, text, sender_id, edited,
     forwarded_from, saved_from, via_bot, reply_to, action, from_bot, media_kind, media,
-    buttons, reactions, details, source_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    buttons, reactions, entities, details, source_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _UPDATE_MESSAGE = """
 UPDATE messages SET chat_id = ?, message_id = ?, date = ?, kind = ?, text = ?, sender_id = ?,
     edited = ?, forwarded_from = ?, saved_from = ?, via_bot = ?, reply_to = ?, action = ?,
-    from_bot = ?, media_kind = ?, media = ?, buttons = ?, reactions = ?, details = ?,
-    source_id = ?
+    from_bot = ?, media_kind = ?, media = ?, buttons = ?, reactions = ?, entities = ?,
+    details = ?, source_id = ?
 WHERE rowid = ?
 """
-_INSERT_ENTITY = """
-INSERT INTO entities (message_rowid, type, "offset", length, text, href, user_id)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-"""
-
-
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -66,6 +60,7 @@ class Case:
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None,
                                       check_same_thread=False)
+            self.db.execute("PRAGMA page_size = 8192")
             self.db.execute("PRAGMA journal_mode = WAL")
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path}: not a SQLite database ({e})") from e
@@ -167,7 +162,7 @@ class Case:
             (first + i, *_columns(m, source_id)) for i, m in enumerate(messages)]).rowcount
         if inserted == len(messages):
             db.execute("RELEASE fresh")
-            self._index(first, [(first + i, m) for i, m in enumerate(messages)])
+            self._index(first)
             result.added = inserted
             return
         db.execute("ROLLBACK TO fresh")
@@ -184,7 +179,6 @@ class Case:
         existing = self._existing(list(latest))
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
-        written: list[tuple[int, Message]] = []
         for key, m in latest.items():
             known = existing.get(key)
             if known is None:
@@ -193,15 +187,9 @@ class Case:
             elif m.edited is not None and m.edited > (known[1] or -1):
                 rowid = known[0]
                 updates.append((*_columns(m, source_id), rowid))
-            else:
-                continue
-            written.append((rowid, m))
-        if updates:
-            db.executemany("DELETE FROM entities WHERE message_rowid = ?",
-                           [(u[-1],) for u in updates])
-            db.executemany(_UPDATE_MESSAGE, updates)
+        db.executemany(_UPDATE_MESSAGE, updates)
         db.executemany(_INSERT_MESSAGE, inserts)
-        self._index(first, written)
+        self._index(first)
         result.added = len(inserts)
         result.updated = len(updates)
 
@@ -217,15 +205,10 @@ class Case:
                        "UPDATE SET name = excluded.name WHERE excluded.name IS NOT NULL "
                        "AND name IS NOT excluded.name", list(senders.items()))
 
-    def _index(self, first: int, written: list[tuple[int, Message]]) -> None:
-        """Entities of the written messages, and full-text rows for the new ones."""
-        db = self.db
-        db.executemany(_INSERT_ENTITY, [
-            (rowid, e.type, e.offset, e.length, e.text, e.href, e.user_id)
-            for rowid, m in written for e in m.entities])
-        # Updated rows are re-indexed by trigger; new ones (rowid >= first) in one statement.
-        db.execute("INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages "
-                   "WHERE rowid >= ? AND text <> ''", (first,))
+    def _index(self, first: int) -> None:
+        """Full-text rows for the new messages (rowid >= first); updates go by trigger."""
+        self.db.execute("INSERT INTO messages_fts (rowid, text) SELECT rowid, text "
+                        "FROM messages WHERE rowid >= ? AND text <> ''", (first,))
 
     def _existing(self, keys: list[tuple[str, int | str]]) -> dict[tuple[str, Any],
                                                                     tuple[int, int | None]]:
@@ -259,6 +242,7 @@ def _columns(m: Message, source_id: int) -> tuple[Any, ...]:
         _json.encode(media).decode() if media else None,
         _json.encode(m.buttons).decode() if m.buttons else None,
         _json.encode(m.reactions).decode() if m.reactions else None,
+        _json.encode(m.entities).decode() if m.entities else None,
         _json.encode(m.details).decode() if m.details else None,
         source_id,
     )
