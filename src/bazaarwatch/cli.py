@@ -39,7 +39,7 @@ from bazaarwatch.store.sqlite import Case
 
 # Piped output is read by people in pagers and files: give tables room instead of 80 columns.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # errors stay one line
 
 
 def _date(ts: int | None) -> str:
@@ -74,9 +74,9 @@ def main() -> None:
 
 
 _format_option = click.option(
-    "--format", "format_", metavar="NAME", default=None,
+    "--format", "format_", type=click.Choice(sorted(readers())), default=None,
     help="Force the input format instead of detecting it: "
-         + ", ".join(f"{name} ({r.description})" for name, r in readers().items()) + ".")
+         + "; ".join(f"{name}: {r.description}" for name, r in sorted(readers().items())) + ".")
 
 
 @contextmanager
@@ -199,7 +199,8 @@ def stats_command(db: Path, as_json: bool) -> None:
         t = Table("chat", "type", "messages", "senders", "first", "last", "forwards",
                   "bot msgs")
         for r in rows:
-            t.add_row(escape(safe(r["name"] or r["chat_id"])), r["type"], f"{r['messages']:,}",
+            t.add_row(escape(safe(r["name"] or r["chat_id"])), escape(safe(r["type"])),
+                      f"{r['messages']:,}",
                       f"{r['senders']:,}", _date(r["first_date"]), _date(r["last_date"]),
                       f"{r['forwards']:,}", f"{r['bot_messages']:,}")
         return t

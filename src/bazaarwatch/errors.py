@@ -7,6 +7,7 @@ it into one clear line and exit code 1 instead of a traceback::
      +-- InputError            bad input: names the file, the position or record, the fix
      |    +-- FormatError      the file is not in the format its reader expects
      +-- StoreError            the case database cannot be opened or is not a case
+     +-- OutputError           a report or export cannot be written where asked
 """
 
 from __future__ import annotations
@@ -38,3 +39,7 @@ class FormatError(InputError):
 
 class StoreError(BazaarwatchError):
     """The case database cannot be used."""
+
+
+class OutputError(BazaarwatchError):
+    """An output file cannot be written."""

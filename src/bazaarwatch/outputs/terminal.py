@@ -1,15 +1,16 @@
-"""Make hostile message text safe to print on a terminal.
+"""Make hostile message text inert where people read it: terminals and the HTML report.
 
 Message text can carry ANSI escape sequences, carriage returns that overwrite earlier
-output, and bidi overrides that reorder what an analyst sees. Every such character is
-shown as a visible ``\\x..``/``\\u....`` escape instead of being interpreted.
+output, and bidi overrides that reorder what an analyst sees ("Evil\\u202egpj.exe" shows
+as "Evilexe.jpg"). Every such character is shown as a visible ``\\x..``/``\\u....``
+escape instead of being interpreted. HTML escaping is separate (Jinja2 autoescape).
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-_BIDI = {0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+_BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 
 def safe(text: str | None, *, keep_newlines: bool = False) -> str:

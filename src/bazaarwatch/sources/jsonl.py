@@ -57,6 +57,8 @@ class JsonLinesReader:
                 offset += len(line)
                 if on_bytes is not None and number % 4096 == 0:
                     on_bytes(offset)
+                if number == 1:
+                    line = line.removeprefix(b"\xef\xbb\xbf")
                 if not line.strip():
                     continue
                 try:

@@ -23,8 +23,8 @@ import itertools
 import queue
 import threading
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, cast
@@ -35,6 +35,7 @@ import msgspec
 from bazaarwatch.errors import FormatError, InputError
 from bazaarwatch.model import Button, Chat, Entity, Media, Message, Reaction
 from bazaarwatch.sources.registry import OnBytes, peek, register
+from bazaarwatch.sources.tdesktop_bytes import JsonBytes, locate_damage
 
 CHUNK = 256 * 1024
 RESULT = "result.json"
@@ -138,36 +139,49 @@ class TelegramDesktopReader:
 
     def read(self, path: Path, *, on_bytes: OnBytes | None = None) -> Iterator[Message]:
         file = self.locate(path)
-        with _open_export(file) as (stream, label):
-            yield from _Parse(stream, label, on_bytes).messages()
+        label, opener = _export_stream(file)
+        with opener() as raw:
+            yield from _Parse(raw, label, opener, on_bytes).messages()
 
 
-@contextmanager
-def _open_export(file: Path) -> Iterator[tuple[IO[bytes], str]]:
-    """The byte stream of ``result.json``, from a plain file or from inside a zip."""
+Opener = Callable[[], AbstractContextManager[IO[bytes]]]
+
+
+def _export_stream(file: Path) -> tuple[str, Opener]:
+    """A label for messages and a way to open the bytes of ``result.json`` (again, if a
+    damaged file must be re-read), from a plain file or from inside a zip."""
     if file.suffix.lower() != ".zip":
-        try:
-            with file.open("rb") as stream:
-                yield stream, str(file)
-        except OSError as e:
-            raise InputError(str(file), f"cannot read: {e.strerror}") from e
-        return
+        @contextmanager
+        def open_file() -> Iterator[IO[bytes]]:
+            try:
+                stream = file.open("rb")
+            except OSError as e:
+                raise InputError(str(file), f"cannot read: {e.strerror}") from e
+            with stream:
+                yield stream
+        return str(file), open_file
     try:
-        archive = zipfile.ZipFile(file)
+        with zipfile.ZipFile(file) as archive:
+            names = [n for n in archive.namelist() if PurePosixPath(n).name == RESULT]
     except (zipfile.BadZipFile, OSError) as e:
         raise InputError(str(file), f"not a readable zip archive ({e})",
                          hint="Re-create the zip, or unpack it and give the folder") from e
-    with archive:
-        names = [n for n in archive.namelist() if PurePosixPath(n).name == RESULT]
-        if not names:
-            raise InputError(str(file), f"the zip holds no {RESULT}",
-                             hint="Zip the folder Telegram Desktop exported into")
-        inner = min(names, key=lambda n: (n.count("/"), n))
+    if not names:
+        raise InputError(str(file), f"the zip holds no {RESULT}",
+                         hint="Zip the folder Telegram Desktop exported into")
+    inner = min(names, key=lambda n: (n.count("/"), n))
+    label = f"{file}!{inner}"
+
+    @contextmanager
+    def open_member() -> Iterator[IO[bytes]]:
         try:
-            with archive.open(inner) as stream:
-                yield stream, f"{file}!{inner}"
+            archive = zipfile.ZipFile(file)
+            stream = archive.open(inner)
         except (zipfile.BadZipFile, OSError) as e:
-            raise InputError(f"{file}!{inner}", f"cannot unpack ({e})") from e
+            raise InputError(label, f"cannot unpack ({e})") from e
+        with archive, stream:
+            yield stream
+    return label, open_member
 
 
 _Batch = tuple[dict[str, Any], list[Any], int]  # (raw chat, raw messages, bytes read)
@@ -183,13 +197,14 @@ class _Parse:
     The bounded queue keeps memory flat; the caller converts and validates the messages.
     """
 
-    def __init__(self, stream: IO[bytes], label: str, on_bytes: OnBytes | None) -> None:
-        self.stream = stream
+    def __init__(self, raw: IO[bytes], label: str, opener: Opener,
+                 on_bytes: OnBytes | None) -> None:
+        self.stream = JsonBytes(raw)
         self.label = label
+        self.opener = opener
         self.on_bytes = on_bytes
-        self.offset = 0
-        self.last: tuple[str, int] | None = None  # (chat name, message id) last read
         self.seen_chat = False
+        self.last_date: dict[str, int] = {}  # per chat, for messages that carry no date
         self.root: dict[str, Any] = {}
         self.queue: queue.Queue[_Batch | BaseException | object] = queue.Queue(maxsize=8)
         self.stopped = threading.Event()
@@ -225,14 +240,11 @@ class _Parse:
     def _produce(self) -> None:
         make_map = itertools.chain([self.root], map(dict, itertools.repeat(()))).__next__
         try:
-            values = ijson.items(self, "", map_type=make_map, use_float=True)
             try:
-                top = next(iter(values), None)
+                for _ in ijson.items(self, "", map_type=make_map, use_float=True):
+                    pass
             except ijson.JSONError as e:
-                raise self._json_error(e) from e
-            if top is None:
-                raise InputError(self.label, "the file is empty",
-                                 hint="Give the result.json Telegram Desktop wrote")
+                raise self._damaged(e) from e
             self._drain(final=True)
             self._put(_END)
         except _Stopped:
@@ -247,18 +259,25 @@ class _Parse:
             raise _Stopped
         if size == 0:  # ijson probes whether the stream gives bytes or text
             return b""
-        if self.offset:
+        start = self.stream.consumed
+        if start:
             self._drain(final=False)
         try:
             chunk = self.stream.read(CHUNK)
-        except OSError as e:  # e.g. a corrupt member of a zip
-            raise InputError(self.label, f"cannot read at byte {self.offset}: {e}") from e
-        if not self.offset and chunk.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] not in (
-                b"{", b""):
-            raise FormatError(self.label, "not a Telegram export: the file does not start "
-                              "with a JSON object", where="byte 0",
-                              hint="Give the result.json Telegram Desktop wrote")
-        self.offset += len(chunk)
+        except OSError as e:
+            raise InputError(self.label, f"cannot read at byte {start} ({e})") from e
+        except zipfile.BadZipFile as e:  # a corrupt member of a zip
+            raise InputError(self.label, f"cannot unpack at byte {start} ({e})",
+                             hint="Re-create the zip, or unpack it and give the folder") from e
+        if not start:
+            first = chunk.lstrip()[:1]
+            if not first:
+                raise InputError(self.label, "the file is empty",
+                                 hint="Give the result.json Telegram Desktop wrote")
+            if first != b"{":
+                raise FormatError(self.label, "not a Telegram export: the file does not start "
+                                  "with a JSON object", where="byte 0",
+                                  hint="Give the result.json Telegram Desktop wrote")
         return chunk
 
     def _put(self, item: _Batch | BaseException | object) -> None:
@@ -270,16 +289,22 @@ class _Parse:
                 return
 
     def _drain(self, *, final: bool) -> None:
-        """Queue the finished messages of every chat seen so far, then forget them."""
+        """Queue the finished messages of every chat seen so far, then forget them.
+
+        A chat is finished when the parser has gone past it: a later chat in its list, or
+        a later key after its section. Messages are queued in file order.
+        """
         root = self.root
         if "messages" in root:
             self._take(root, complete=final)
+        keys = list(root)
         for section in ("chats", "left_chats"):
             holder = root.get(section)
             if not isinstance(holder, dict) or not isinstance(holder.get("list"), list):
                 continue
             chats = holder["list"]
-            finished = len(chats) if final else len(chats) - 1
+            section_done = final or keys[-1] != section or list(holder)[-1] != "list"
+            finished = len(chats) if section_done else len(chats) - 1
             for chat in chats[:finished]:
                 self._take(chat, complete=True)
             del chats[:finished]
@@ -289,7 +314,7 @@ class _Parse:
     def _take(self, raw: Any, *, complete: bool) -> None:
         if not isinstance(raw, dict):
             raise FormatError(self.label, f"a chat entry is {type(raw).__name__}, not an object",
-                              where=f"byte {self.offset}")
+                              where=f"byte {self.stream.consumed}")
         messages = raw.get("messages")
         if messages is None:
             if complete:
@@ -307,16 +332,47 @@ class _Parse:
         if ready > 0 or complete:
             batch = messages[:ready]
             del messages[:ready]
-            self._put((raw, batch, self.offset))
+            self._put((raw, batch, self.stream.consumed))
 
-    def _json_error(self, error: Exception) -> InputError:
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else "invalid JSON"
-        where = f"byte {self.offset}" if self.offset else "start"
-        if self.last:
-            where += f", after message {self.last[1]} of chat {self.last[0]!r}"
+    def _damaged(self, error: Exception) -> InputError:
+        """Keep every message completed before the damage, and say where it is."""
+        self._drain(final=False)
+        damage = locate_damage(self.opener)
+        chat = self._open_chat()
+        if chat is not None and damage.message_id is not None:
+            pending = chat.get("messages")
+            if (isinstance(pending, list) and pending and isinstance(pending[-1], dict)
+                    and pending[-1].get("id") == damage.message_id
+                    and chat.get("id") == damage.chat_id):
+                self._put((chat, [pending.pop()], damage.near_byte))
+        detail = error.args[0] if error.args else ""
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        detail = str(detail).strip().splitlines()[0] if str(detail).strip() else "invalid JSON"
+        where = f"near byte {damage.near_byte}"
+        if damage.message_id is not None:
+            where += (f", after message {damage.message_id} of chat {damage.chat_name!r} "
+                      f"(id {damage.chat_id})")
+        root = self.root
+        if "messages" not in root and "chats" not in root and "left_chats" not in root:
+            return FormatError(self.label, f"not a Telegram export: invalid JSON ({detail})",
+                               where=where, hint="Give the result.json Telegram Desktop wrote, "
+                               "or force another reader with --format")
         return InputError(self.label, f"invalid or truncated JSON ({detail})", where=where,
                           hint="Re-export the chat or re-copy the file; messages read before "
                                "this point are kept and the source is marked partial")
+
+    def _open_chat(self) -> dict[str, Any] | None:
+        """The chat whose messages the parser was in when it stopped."""
+        if "messages" in self.root:
+            return self.root
+        for section in reversed(list(self.root)):
+            holder = self.root[section]
+            if section in ("chats", "left_chats") and isinstance(holder, dict):
+                chats = holder.get("list")
+                if isinstance(chats, list) and chats and isinstance(chats[-1], dict):
+                    return chats[-1]
+        return None
 
     # -- the caller's thread ------------------------------------------------------------------
 
@@ -340,14 +396,14 @@ class _Parse:
                               where=self._where(chat, item))
         try:
             raw = msgspec.convert(item, _RawMessage)
-            message = _to_message(chat, raw, item)
+            message = _to_message(chat, raw, item, self.last_date.get(chat.id, 0))
         except msgspec.ValidationError as e:
             raise FormatError(self.label, _describe(e), where=self._where(chat, item),
                               hint="The export is damaged or was edited by hand") from e
         except ValueError as e:
             raise FormatError(self.label, str(e), where=self._where(chat, item),
                               hint="The export is damaged or was edited by hand") from e
-        self.last = (chat.name or chat.id, raw.id)
+        self.last_date[chat.id] = message.date
         return message
 
     def _where(self, chat: Chat, item: Any) -> str:
@@ -367,8 +423,12 @@ def _describe(error: msgspec.ValidationError) -> str:
     return f"field '{field}': {problem}" if field else problem
 
 
-def _to_message(chat: Chat, raw: _RawMessage, item: dict[str, Any]) -> Message:
-    """The record for one raw message; ValueError names a bad value."""
+def _to_message(chat: Chat, raw: _RawMessage, item: dict[str, Any], previous: int) -> Message:
+    """The record for one raw message; ValueError names a bad value.
+
+    tdesktop writes a message it cannot show as ``{"id": N, "type": "unsupported"}`` with
+    no date; it is kept (kind ``unsupported``) dated like the message before it.
+    """
     text, entities = _text(raw)
     service = raw.type == "service"
     sender_id = raw.actor_id if service else raw.from_id
@@ -382,8 +442,9 @@ def _to_message(chat: Chat, raw: _RawMessage, item: dict[str, Any]) -> Message:
     return Message(
         chat=chat,
         id=raw.id,
-        date=_date(raw.date_unixtime, raw.date),
-        kind="service" if service else "message",
+        date=previous if raw.type == "unsupported" and not (raw.date_unixtime or raw.date)
+        else _date(raw.date_unixtime, raw.date),
+        kind=raw.type if raw.type in ("service", "unsupported") else "message",
         text=text,
         entities=entities,
         sender_id=sender_id,
@@ -463,7 +524,7 @@ def _safe_path(value: str | None) -> str | None:
         return None
     path = value.replace("\\", "/")
     parts = path.split("/")
-    if path.startswith("/") or ".." in parts or ":" in parts[0]:
+    if path.startswith("/") or ".." in parts or ":" in parts[0] or path.strip("./") == "":
         return None
     return path
 

@@ -10,8 +10,9 @@ Design notes:
   stays an integer and another tool's string id stays a string.
 - ``messages_fts`` is an external-content FTS5 index over ``messages.text``. New rows are
   indexed by the writer in one statement per batch (a per-row trigger is five times
-  slower); updates and deletes are kept in step by triggers. ``unicode61`` folds case for
-  Cyrillic, Greek and Latin alike.
+  slower); updates and deletes are kept in step by triggers. Every row is indexed, empty
+  text included, so FTS5's own integrity-check and rebuild agree with the table.
+  ``unicode61`` folds case for Cyrillic, Greek and Latin alike.
 - Nested data (entities, buttons, reactions, media, service details) is JSON text, which
   Datasette and SQLite's JSON functions read as-is; the ``entities`` view unnests entities.
 """
@@ -87,13 +88,12 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
     text, content='messages', content_rowid='rowid',
     tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.text <> '' BEGIN
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
     INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
 END;
 CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, text)
-        SELECT 'delete', old.rowid, old.text WHERE old.text <> '';
-    INSERT INTO messages_fts(rowid, text) SELECT new.rowid, new.text WHERE new.text <> '';
+    INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
 END;
 """),
 ]

@@ -57,17 +57,18 @@ class Case:
                              f"'bazaarwatch ingest EXPORT --db {self.path}'")
         if self.path.parent and not self.path.parent.exists():
             raise StoreError(f"{self.path}: the folder {self.path.parent} does not exist")
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None,
-                                      check_same_thread=False)
-            self.db.execute("PRAGMA page_size = 8192")
+            self._check_is_case()
+            self.db.execute("PRAGMA page_size = 8192")  # before the first table; measured
             self.db.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path}: not a SQLite database ({e})") from e
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA busy_timeout = 5000")
-        self._migrate()
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            self._migrate()
+        except BaseException:
+            self.db.close()
+            raise
 
     def __enter__(self) -> Case:
         return self
@@ -80,12 +81,18 @@ class Case:
 
     # -- schema -------------------------------------------------------------------------------
 
-    def _migrate(self) -> None:
-        tables = {r[0] for r in self.db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    def _check_is_case(self) -> None:
+        """Refuse, before changing anything, a file that is not SQLite or not a case."""
+        try:
+            tables = {r[0] for r in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: not a SQLite database ({e})") from e
         if tables and "schema_migrations" not in tables:
             raise StoreError(f"{self.path}: this SQLite file is not a bazaarwatch case "
                              f"(it has no schema_migrations table). Give a new file name")
+
+    def _migrate(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT)")
         have = {r[0] for r in self.db.execute("SELECT version FROM schema_migrations")}
@@ -174,8 +181,11 @@ class Case:
         """Slow path: some messages are already stored; skip them or apply newer edits."""
         db = self.db
         latest: dict[tuple[str, int | str], Message] = {}
-        for m in messages:  # the same message twice in one batch: the last copy wins
-            latest[(m.chat.id, m.id)] = m
+        for m in messages:  # the same message twice in one batch: the newest edit wins
+            key = (m.chat.id, m.id)
+            seen = latest.get(key)
+            if seen is None or (m.edited or -1) >= (seen.edited or -1):
+                latest[key] = m
         existing = self._existing(list(latest))
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
@@ -208,7 +218,7 @@ class Case:
     def _index(self, first: int) -> None:
         """Full-text rows for the new messages (rowid >= first); updates go by trigger."""
         self.db.execute("INSERT INTO messages_fts (rowid, text) SELECT rowid, text "
-                        "FROM messages WHERE rowid >= ? AND text <> ''", (first,))
+                        "FROM messages WHERE rowid >= ?", (first,))
 
     def _existing(self, keys: list[tuple[str, int | str]]) -> dict[tuple[str, Any],
                                                                     tuple[int, int | None]]:

@@ -18,13 +18,22 @@ from typing import Any
 import jinja2
 
 from bazaarwatch import __version__
+from bazaarwatch.errors import OutputError
+from bazaarwatch.outputs.terminal import safe
 from bazaarwatch.store import queries
 from bazaarwatch.store.sqlite import Case
+
+
+def _inert(value: Any) -> Any:
+    """Every string printed by the template: control and bidi characters made visible."""
+    return safe(value) if isinstance(value, str) else value
+
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("bazaarwatch.outputs.report", "."),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
+    finalize=_inert,
 )
 
 
@@ -74,7 +83,13 @@ def render(case: Case) -> str:
 
 def write_report(case: Case, path: Path) -> None:
     """Render the report and write it atomically (a crash never leaves half a page)."""
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: the folder {path.parent} does not exist. Create it, or "
+                          "give another -o path")
     html = render(case)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write the report ({e.strerror})") from e
