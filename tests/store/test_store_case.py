@@ -282,8 +282,10 @@ def test_batch_mixing_new_existing_and_edited(case: Case, source: int) -> None:
 
 def test_a_failed_batch_leaves_nothing_behind(case: Case, source: int) -> None:
     case.write([msg(1, "kept")], source_id=source)
-    with pytest.raises(sqlite3.IntegrityError):
-        case.write([msg(2, "orphan", chat=OTHER)], source_id=source + 999)  # no such source
+    unencodable = msg(3, "orphan", chat=OTHER)
+    unencodable.details = {"raw": object()}  # fails after the new chat was written
+    with pytest.raises(TypeError):
+        case.write([msg(2, "orphan", chat=OTHER), unencodable], source_id=source)
     assert count(case) == 1
     assert {r[0] for r in case.db.execute("SELECT id FROM chats")} == {CHAT.id}
     assert fts(case, "orphan") == []
