@@ -29,7 +29,7 @@ from rich.text import Text
 
 from bazaarwatch import __version__
 from bazaarwatch.errors import BazaarwatchError
-from bazaarwatch.ingest import OnProgress, SourceResult, ingest, plan
+from bazaarwatch.ingest import OnProgress, Planned, SourceResult, ingest, plan
 from bazaarwatch.ingest import Progress as IngestProgress
 from bazaarwatch.outputs.report import write_report
 from bazaarwatch.outputs.terminal import safe
@@ -103,8 +103,7 @@ def _progress_bar() -> Iterator[OnProgress | None]:
         yield update
 
 
-def _run_ingest(paths: tuple[str, ...], db: Path, format_: str | None) -> list[SourceResult]:
-    planned = plan(paths, format=format_)  # every input checked before the case is touched
+def _run_ingest(planned: list[Planned], db: Path) -> list[SourceResult]:
     with Case(db) as case, _progress_bar() as on_progress:
         results = ingest(case, planned, on_progress=on_progress)
     for r in results:
@@ -116,8 +115,8 @@ def _run_ingest(paths: tuple[str, ...], db: Path, format_: str | None) -> list[S
                       f"{r.updated:,} updated")
         else:
             err.print(f"[bold red]error:[/] {escape(safe(str(r.error)))}")
-            err.print(f"{name}: marked {r.status}; {r.added:,} messages read before the "
-                      "error were kept")
+            err.print(f"{name}: marked {r.status}; the {r.read:,} messages read before the "
+                      f"error were kept ({r.added:,} new)")
     return results
 
 
@@ -134,7 +133,8 @@ def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None) -> Non
     or kill it completes the interrupted ingest. A damaged file keeps the messages read
     before the damage, is marked 'partial', and makes the exit code 1.
     """
-    results = _run_ingest(paths, db, format_)
+    planned = plan(paths, format=format_)  # every input checked before the case is touched
+    results = _run_ingest(planned, db)
     if any(r.error for r in results):
         sys.exit(1)
 
@@ -146,15 +146,15 @@ def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None) -> Non
 @_format_option
 def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None) -> None:
     """The main job: ingest exports and write OUTDIR/case.db and OUTDIR/report.html."""
-    plan(paths, format=format_)  # fail on a bad path before creating anything
+    planned = plan(paths, format=format_)  # fail on a bad path before creating anything
     outdir.mkdir(parents=True, exist_ok=True)
     db = outdir / "case.db"
-    results = _run_ingest(paths, db, format_)
+    results = _run_ingest(planned, db)
     report = outdir / "report.html"
     with Case(db, create=False) as case:
         write_report(case, report)
-    err.print(f"case: {escape(str(db))}")
-    err.print(f"report: {escape(str(report))}")
+    err.print(f"case: {escape(safe(str(db)))}")
+    err.print(f"report: {escape(safe(str(report)))}")
     if any(r.error for r in results):
         sys.exit(1)
 
@@ -168,7 +168,7 @@ def report_command(db: Path, output: Path) -> None:
     """Write a self-contained offline HTML report of a case."""
     with Case(db, create=False) as case:
         write_report(case, output)
-    err.print(f"report: {escape(str(output))}")
+    err.print(f"report: {escape(safe(str(output)))}")
 
 
 def _highlight(snippet: str) -> Text:
