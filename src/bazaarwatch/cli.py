@@ -98,7 +98,8 @@ def _progress_bar() -> Iterator[OnProgress | None]:
             task = tasks[p.path]
             elapsed = bar.tasks[task].elapsed or 0.0
             rate = p.messages / elapsed if elapsed else 0.0
-            bar.update(task, completed=p.done_bytes, messages=p.messages, rate=rate)
+            bar.update(task, completed=p.done_bytes, total=p.total_bytes, messages=p.messages,
+                       rate=rate)
 
         yield update
 

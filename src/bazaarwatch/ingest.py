@@ -106,11 +106,11 @@ def _ingest_one(case: Case, item: Planned, on_progress: OnProgress | None,
     source_id = case.start_source(path=str(item.file.resolve()), sha256=sha, size=item.size,
                                   reader=item.reader.name, reader_version=item.reader.version,
                                   resume=previous[0] if previous else None)
-    done_bytes = 0
+    done_bytes, total_bytes = 0, item.size
 
-    def on_bytes(n: int) -> None:
-        nonlocal done_bytes
-        done_bytes = n
+    def on_bytes(done: int, total: int) -> None:
+        nonlocal done_bytes, total_bytes
+        done_bytes, total_bytes = done, total
 
     def flush(batch: list[Message]) -> None:
         written = case.write(batch, source_id=source_id)
@@ -119,7 +119,7 @@ def _ingest_one(case: Case, item: Planned, on_progress: OnProgress | None,
         result.read += len(batch)
         batch.clear()
         if on_progress is not None:
-            on_progress(Progress(item.path, done_bytes, item.size, result.read))
+            on_progress(Progress(item.path, done_bytes, total_bytes, result.read))
 
     batch: list[Message] = []
     try:

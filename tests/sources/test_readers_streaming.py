@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from bazaarwatch.sources import detect, get_reader
 from bazaarwatch.sources.telegram import CHUNK
 
 
-def read(path: Path, on_bytes: Callable[[int], None] | None = None) -> list[Message]:
+def read(path: Path, on_bytes: Callable[[int, int], None] | None = None) -> list[Message]:
     return list(get_reader("telegram").read(path, on_bytes=on_bytes))
 
 
@@ -43,7 +44,13 @@ def big_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_twenty_thousand_messages_stream_in_order(big_export: Path) -> None:
     seen: list[int] = []
-    messages = read(big_export, on_bytes=seen.append)
+    totals: set[int] = set()
+
+    def on_bytes(done: int, total: int) -> None:
+        seen.append(done)
+        totals.add(total)
+
+    messages = read(big_export, on_bytes=on_bytes)
     assert len(messages) == 20_000
     assert [m.id for m in messages] == list(range(1, 20_001))
     assert messages[-1].text == "Продаю аккаунт #20000, пишите в лс / selling account 20000"
@@ -53,6 +60,7 @@ def test_twenty_thousand_messages_stream_in_order(big_export: Path) -> None:
     assert len(seen) > 5
     assert seen == sorted(seen)
     assert seen[-1] == size
+    assert totals == {size}
 
 
 def test_messages_before_a_bad_one_stream_out_first(tmp_path: Path, big_export: Path) -> None:
@@ -254,3 +262,16 @@ def test_plan_checks_every_path_before_anything(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file or folder") as caught:
         plan([FIXTURES / JSONL, tmp_path / "missing"])
     assert str(tmp_path / "missing") in str(caught.value)
+
+
+def test_progress_of_a_zip_counts_the_unpacked_bytes(tmp_path: Path, big_export: Path) -> None:
+    """The bar must reach 100% for a compressed export: done and total are unpacked bytes."""
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.write(big_export, "DataExport_2024-05-01/result.json")
+    reports: list[tuple[int, int]] = []
+    messages = read(archive, on_bytes=lambda done, total: reports.append((done, total)))
+    assert len(messages) == 20_000
+    unpacked = big_export.stat().st_size
+    assert archive.stat().st_size < unpacked
+    assert reports[-1] == (unpacked, unpacked)

@@ -49,6 +49,7 @@ class JsonLinesReader:
         chats: dict[str, Chat] = {}
         offset = 0
         try:
+            total = path.stat().st_size
             stream = path.open("rb")
         except OSError as e:
             raise InputError(str(path), f"cannot read: {e.strerror}") from e
@@ -56,7 +57,7 @@ class JsonLinesReader:
             for number, line in enumerate(stream, start=1):
                 offset += len(line)
                 if on_bytes is not None and number % 4096 == 0:
-                    on_bytes(offset)
+                    on_bytes(offset, total)
                 if number == 1:
                     line = line.removeprefix(b"\xef\xbb\xbf")
                 if not line.strip():
@@ -77,7 +78,7 @@ class JsonLinesReader:
                               text=record.text, sender_id=sender,
                               sender_name=record.sender_name or sender)
         if on_bytes is not None:
-            on_bytes(offset)
+            on_bytes(offset, total)
 
 
 def _date(value: int | float | str | None, path: Path, number: int) -> int:

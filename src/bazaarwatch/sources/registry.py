@@ -13,8 +13,9 @@ from typing import BinaryIO, Protocol
 from bazaarwatch.errors import InputError
 from bazaarwatch.model import Message
 
-#: Called with the number of bytes of the input consumed so far (for progress bars).
-OnBytes = Callable[[int], None]
+#: Called with the bytes of the input consumed so far and their total (for progress bars);
+#: for a zip these are the unpacked bytes of the member being read.
+OnBytes = Callable[[int, int], None]
 
 
 class Reader(Protocol):

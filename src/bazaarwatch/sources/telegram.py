@@ -142,17 +142,17 @@ class TelegramDesktopReader:
 
     def read(self, path: Path, *, on_bytes: OnBytes | None = None) -> Iterator[Message]:
         file = self.locate(path)
-        label, opener = _export_stream(file)
+        label, opener, total = _export_stream(file)
         with opener() as raw:
-            yield from _Parse(raw, label, opener, on_bytes).messages()
+            yield from _Parse(raw, label, opener, total, on_bytes).messages()
 
 
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
-def _export_stream(file: Path) -> tuple[str, Opener]:
-    """A label for messages and a way to open the bytes of ``result.json`` (again, if a
-    damaged file must be re-read), from a plain file or from inside a zip."""
+def _export_stream(file: Path) -> tuple[str, Opener, int]:
+    """A label for messages, a way to open the bytes of ``result.json`` (again, if a
+    damaged file must be re-read) and their size, from a plain file or from inside a zip."""
     if file.suffix.lower() != ".zip":
         @contextmanager
         def open_file() -> Iterator[IO[bytes]]:
@@ -162,17 +162,18 @@ def _export_stream(file: Path) -> tuple[str, Opener]:
                 raise InputError(str(file), f"cannot read: {e.strerror}") from e
             with stream:
                 yield stream
-        return str(file), open_file
+        return str(file), open_file, file.stat().st_size
     try:
         with zipfile.ZipFile(file) as archive:
-            names = [n for n in archive.namelist() if PurePosixPath(n).name == RESULT]
+            sizes = {i.filename: i.file_size for i in archive.infolist()
+                     if PurePosixPath(i.filename).name == RESULT}
     except (zipfile.BadZipFile, OSError) as e:
         raise InputError(str(file), f"not a readable zip archive ({e})",
                          hint="Re-create the zip, or unpack it and give the folder") from e
-    if not names:
+    if not sizes:
         raise InputError(str(file), f"the zip holds no {RESULT}",
                          hint="Zip the folder Telegram Desktop exported into")
-    inner = min(names, key=lambda n: (n.count("/"), n))
+    inner = min(sizes, key=lambda n: (n.count("/"), n))
     label = f"{file}!{inner}"
 
     @contextmanager
@@ -184,7 +185,7 @@ def _export_stream(file: Path) -> tuple[str, Opener]:
             raise InputError(label, f"cannot unpack ({e})") from e
         with archive, stream:
             yield stream
-    return label, open_member
+    return label, open_member, sizes[inner]
 
 
 _Batch = tuple[list[Message], int]  # (messages, bytes read so far)
@@ -201,9 +202,10 @@ class _Parse:
     database writes (which release the GIL) overlap with parsing.
     """
 
-    def __init__(self, raw: IO[bytes], label: str, opener: Opener,
+    def __init__(self, raw: IO[bytes], label: str, opener: Opener, total: int,
                  on_bytes: OnBytes | None) -> None:
         self.stream = JsonBytes(raw)
+        self.total = total
         self.label = label
         self.opener = opener
         self.on_bytes = on_bytes
@@ -223,7 +225,7 @@ class _Parse:
                 batch, offset = cast(_Batch, item)
                 yield from batch
                 if self.on_bytes is not None:
-                    self.on_bytes(offset)
+                    self.on_bytes(offset, self.total)
         finally:
             self.stopped.set()
             while worker.is_alive():  # unblock a worker waiting to put, then let it end
