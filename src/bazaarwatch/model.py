@@ -100,3 +100,19 @@ class Sender(msgspec.Struct, frozen=True):
 
     id: str
     name: str | None
+
+
+class Indicator(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A validated indicator found in a message's text.
+
+    ``value`` is the text as written (``start``/``end`` are its code-point offsets in the
+    original message text, obfuscation included); ``normalized`` is the canonical form.
+    ``checked`` is False when the type has a checksum this value does not carry.
+    """
+
+    type: str
+    value: str
+    normalized: str
+    start: int
+    end: int
+    checked: bool = True
