@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import msgspec
 import orjson
 from rich.console import Console
 from rich.markup import escape
@@ -28,8 +29,10 @@ from rich.table import Table
 from rich.text import Text
 
 from bazaarwatch import __version__
-from bazaarwatch.errors import BazaarwatchError
-from bazaarwatch.ingest import OnProgress, Planned, SourceResult, ingest, plan
+from bazaarwatch.errors import BazaarwatchError, InputError
+from bazaarwatch.indicators import default_extractor, types
+from bazaarwatch.indicators.redaction import redact
+from bazaarwatch.ingest import OnProgress, Options, Planned, SourceResult, ingest, plan
 from bazaarwatch.ingest import Progress as IngestProgress
 from bazaarwatch.outputs.report import write_report
 from bazaarwatch.outputs.terminal import safe
@@ -79,6 +82,26 @@ _format_option = click.option(
          + "; ".join(f"{name}: {r.description}" for name, r in sorted(readers().items())) + ".")
 
 
+_keep_option = click.option(
+    "--keep-sensitive", is_flag=True,
+    help="Store card, IBAN and phone numbers found in messages unmasked in the case (by "
+         "default only a masked form and a keyed hash for linking are stored).")
+
+
+_region_option = click.option(
+    "--region", metavar="CC", default=None,
+    help="Also read phone numbers written without +country code as numbers of this region "
+         "(ISO 3166 alpha-2, e.g. RU, UA, US). Without it only international numbers count.")
+_reveal_option = click.option(
+    "--reveal", is_flag=True,
+    help="Show card, IBAN and phone values unmasked (they are masked by default).")
+
+
+def _options(keep_sensitive: bool, region: str | None) -> Options:
+    return Options(extractor=default_extractor(region.upper() if region else None),
+                   keep_sensitive=keep_sensitive)
+
+
 @contextmanager
 def _progress_bar() -> Iterator[OnProgress | None]:
     """A rich progress bar on an interactive terminal; nothing when piped or in CI."""
@@ -104,9 +127,9 @@ def _progress_bar() -> Iterator[OnProgress | None]:
         yield update
 
 
-def _run_ingest(planned: list[Planned], db: Path) -> list[SourceResult]:
+def _run_ingest(planned: list[Planned], db: Path, options: Options) -> list[SourceResult]:
     with Case(db) as case, _progress_bar() as on_progress:
-        results = ingest(case, planned, on_progress=on_progress)
+        results = ingest(case, planned, options=options, on_progress=on_progress)
     for r in results:
         name = escape(safe(str(r.path)))
         if r.status == "skipped":
@@ -126,7 +149,10 @@ def _run_ingest(planned: list[Planned], db: Path) -> list[SourceResult]:
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The case file to create or add to (SQLite).")
 @_format_option
-def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None) -> None:
+@_keep_option
+@_region_option
+def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None, keep_sensitive: bool,
+                   region: str | None) -> None:
     """Stream exports into a case database, idempotently and resumably.
 
     PATHS are Telegram Desktop export folders, their result.json, .zip files of export
@@ -135,7 +161,7 @@ def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None) -> Non
     before the damage, is marked 'partial', and makes the exit code 1.
     """
     planned = plan(paths, format=format_)  # every input checked before the case is touched
-    results = _run_ingest(planned, db)
+    results = _run_ingest(planned, db, _options(keep_sensitive, region))
     if any(r.error for r in results):
         sys.exit(1)
 
@@ -145,12 +171,15 @@ def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None) -> Non
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="Folder for case.db and report.html (created if needed).")
 @_format_option
-def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None) -> None:
+@_keep_option
+@_region_option
+def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None,
+                 keep_sensitive: bool, region: str | None) -> None:
     """The main job: ingest exports and write OUTDIR/case.db and OUTDIR/report.html."""
     planned = plan(paths, format=format_)  # fail on a bad path before creating anything
     outdir.mkdir(parents=True, exist_ok=True)
     db = outdir / "case.db"
-    results = _run_ingest(planned, db)
+    results = _run_ingest(planned, db, _options(keep_sensitive, region))
     report = outdir / "report.html"
     with Case(db, create=False) as case:
         write_report(case, report)
@@ -214,15 +243,17 @@ def stats_command(db: Path, as_json: bool) -> None:
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The case file.")
 @click.option("--limit", default=50, show_default=True, help="At most this many results.")
+@_reveal_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def search_command(query: str, db: Path, limit: int, as_json: bool) -> None:
+def search_command(query: str, db: Path, limit: int, reveal: bool, as_json: bool) -> None:
     """Full-text search of message text (SQLite FTS5 syntax).
 
     Examples: cvv, "gift card", btc AND usdt, закладк*, cvv NOT news.
-    Shows chat, date, sender and a snippet with the matches highlighted.
+    Shows chat, date, sender and a snippet with the matches highlighted; card, IBAN and
+    phone numbers in it are masked unless --reveal.
     """
     with Case(db, create=False) as case:
-        rows = queries.search(case, query, limit=limit)
+        rows = queries.search(case, query, limit=limit, reveal=reveal)
     if as_json:
         for r in rows:
             r["snippet"] = r["snippet"].replace("\x02", "").replace("\x03", "")
@@ -241,3 +272,77 @@ def search_command(query: str, db: Path, limit: int, as_json: bool) -> None:
         return t
 
     _emit(rows, False, table)
+
+
+class _Line(msgspec.Struct):
+    id: Any
+    text: str = ""
+
+
+@main.command("extract")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True),
+                default="-")
+@_region_option
+@_reveal_option
+def extract_command(file: str, region: str | None, reveal: bool) -> None:
+    """Extract validated indicators from JSON Lines (FILE, or standard input).
+
+    Each input line is {"id": ..., "text": "..."}; each output line is
+    {"id", "indicators": [{"type", "value", "normalized", "start", "end", "checked"}]},
+    one per input line, in the same order. Types: btc eth xmr ltc trx doge bch onion
+    onion_v2 telegram telegram_bot telegram_invite session_id tox xmpp pgp phone email url
+    domain iban card. Offsets are code points of the original text; "checked" is false
+    when a checksum exists but the value does not use it (all-lower-case Ethereum).
+    """
+    extractor = default_extractor(region.upper() if region else None)
+    decoder = msgspec.json.Decoder(_Line)
+    stream = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
+    write = sys.stdout.buffer.write
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = decoder.decode(line)
+            except msgspec.DecodeError as e:
+                name = "<stdin>" if file == "-" else file
+                raise InputError(name, str(e).replace("`", "'"), where=f"line {number}",
+                                 hint='Each line must be {"id": ..., "text": "..."}') from e
+            found = extractor.extract(record.text)
+            shown = found if reveal else [redact(i) for i in found]
+            write(orjson.dumps({"id": record.id, "indicators": [
+                {"type": i.type, "value": i.value, "normalized": i.normalized,
+                 "start": i.start, "end": i.end, "checked": i.checked} for i in shown]}))
+            write(b"\n")
+
+
+@main.command("indicators")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The case file.")
+@click.option("--type", "kind", metavar="TYPE", default=None,
+              help="Only this type (btc, onion, telegram_bot, card, ...).")
+@click.option("--limit", type=int, default=None, help="At most this many rows.")
+@_reveal_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def indicators_command(db: Path, kind: str | None, limit: int | None, reveal: bool,
+                       as_json: bool) -> None:
+    """Indicators of a case: first and last seen, messages, and the chats they are in.
+
+    Card, IBAN and phone values are masked unless --reveal is given and they were
+    ingested with --keep-sensitive.
+    """
+    if kind is not None and kind not in types():
+        raise click.BadParameter(f"{kind!r} is not an indicator type; use one of: "
+                                 + ", ".join(types()), param_hint="--type")
+    with Case(db, create=False) as case:
+        rows = queries.indicators(case, kind=kind, limit=limit, reveal=reveal)
+
+    def table() -> Table:
+        t = Table("type", "value", "messages", "first seen", "last seen", "chats")
+        for r in rows:
+            value = safe(r["value"]) + ("" if r["checked"] else " (unchecked)")
+            t.add_row(r["type"], escape(value), f"{r['messages']:,}", _date(r["first_seen"]),
+                      _date(r["last_seen"]), escape(safe(", ".join(map(str, r["chats"])))))
+        return t
+
+    _emit(rows, as_json, table)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bazaarwatch.errors import InputError
+from bazaarwatch.indicators.engine import Extractor, annotate
 from bazaarwatch.model import Message
 from bazaarwatch.sources import Reader, detect, get_reader
 from bazaarwatch.store.sqlite import Case
@@ -89,14 +90,24 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest(case: Case, inputs: Sequence[Planned], *, on_progress: OnProgress | None = None,
-           batch_size: int = BATCH) -> list[SourceResult]:
+@dataclass(frozen=True)
+class Options:
+    """How to ingest: ``extractor`` None skips indicator extraction; ``keep_sensitive``
+    stores raw card, IBAN and phone values (see ``indicators.redaction``)."""
+
+    extractor: Extractor | None = None
+    keep_sensitive: bool = False
+    batch_size: int = BATCH
+
+
+def ingest(case: Case, inputs: Sequence[Planned], *, options: Options = Options(),
+           on_progress: OnProgress | None = None) -> list[SourceResult]:
     """Ingest each planned input; a damaged file does not stop the others."""
-    return [_ingest_one(case, item, on_progress, batch_size) for item in inputs]
+    return [_ingest_one(case, item, options, on_progress) for item in inputs]
 
 
-def _ingest_one(case: Case, item: Planned, on_progress: OnProgress | None,
-                batch_size: int) -> SourceResult:
+def _ingest_one(case: Case, item: Planned, options: Options,
+                on_progress: OnProgress | None) -> SourceResult:
     sha = sha256_file(item.file)
     previous = case.find_source(sha)
     result = SourceResult(path=item.path, status="done")
@@ -113,7 +124,7 @@ def _ingest_one(case: Case, item: Planned, on_progress: OnProgress | None,
         done_bytes, total_bytes = done, total
 
     def flush(batch: list[Message]) -> None:
-        written = case.write(batch, source_id=source_id)
+        written = case.write(batch, source_id=source_id, keep_sensitive=options.keep_sensitive)
         result.added += written.added
         result.updated += written.updated
         result.read += len(batch)
@@ -122,10 +133,13 @@ def _ingest_one(case: Case, item: Planned, on_progress: OnProgress | None,
             on_progress(Progress(item.path, done_bytes, total_bytes, result.read))
 
     batch: list[Message] = []
+    messages = item.reader.read(item.path, on_bytes=on_bytes)
+    if options.extractor is not None:
+        messages = annotate(messages, options.extractor)
     try:
-        for message in item.reader.read(item.path, on_bytes=on_bytes):
+        for message in messages:
             batch.append(message)
-            if len(batch) >= batch_size:
+            if len(batch) >= options.batch_size:
                 flush(batch)
     except InputError as e:
         flush(batch)  # keep what was read before the damage

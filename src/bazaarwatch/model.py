@@ -65,6 +65,22 @@ class Reaction(msgspec.Struct, frozen=True, omit_defaults=True):
     emoji: str | None = None
 
 
+class Indicator(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A validated indicator found in a message's text.
+
+    ``value`` is the text as written (``start``/``end`` are its code-point offsets in the
+    original message text, obfuscation included); ``normalized`` is the canonical form.
+    ``checked`` is False when the type has a checksum this value does not carry.
+    """
+
+    type: str
+    value: str
+    normalized: str
+    start: int
+    end: int
+    checked: bool = True
+
+
 class Message(msgspec.Struct, omit_defaults=True):
     """One message or service event, as read from any source.
 
@@ -72,6 +88,7 @@ class Message(msgspec.Struct, omit_defaults=True):
     ``service``; a service message has an ``action`` (e.g. ``pin_message``) and
     ``details`` holding the action's own fields. ``from_bot`` is the reader's judgement
     that a bot wrote it (via an inline bot, the bot of a bot chat, or a bot menu).
+    ``indicators`` is filled by the extraction stage, not by readers.
     """
 
     chat: Chat
@@ -93,6 +110,7 @@ class Message(msgspec.Struct, omit_defaults=True):
     reactions: list[Reaction] = []
     media: Media | None = None
     from_bot: bool = False
+    indicators: list[Indicator] = []
 
 
 class Sender(msgspec.Struct, frozen=True):
@@ -101,18 +119,3 @@ class Sender(msgspec.Struct, frozen=True):
     id: str
     name: str | None
 
-
-class Indicator(msgspec.Struct, frozen=True, omit_defaults=True):
-    """A validated indicator found in a message's text.
-
-    ``value`` is the text as written (``start``/``end`` are its code-point offsets in the
-    original message text, obfuscation included); ``normalized`` is the canonical form.
-    ``checked`` is False when the type has a checksum this value does not carry.
-    """
-
-    type: str
-    value: str
-    normalized: str
-    start: int
-    end: int
-    checked: bool = True

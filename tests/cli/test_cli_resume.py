@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import assert_fts_consistent, cli_env
 
+from bazaarwatch.store.schema import LATEST
 from bazaarwatch.store.sqlite import Case
 
 N = 300_000
@@ -117,7 +118,7 @@ def test_killed_ingest_leaves_a_consistent_case_and_resumes(big_export: Path, tm
 
     # -- after the kill: a consistent prefix of whole batches, marked as running ---------------
     with Case(db, create=False) as case:  # the file still opens as a case
-        assert case.schema_version == 1
+        assert case.schema_version == LATEST
     con = sqlite3.connect(db)
     try:
         assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

@@ -11,7 +11,7 @@ from conftest import assert_fts_consistent
 
 from bazaarwatch.errors import StoreError
 from bazaarwatch.model import Chat, Entity, Message
-from bazaarwatch.store.schema import LATEST
+from bazaarwatch.store.schema import LATEST, MIGRATIONS
 from bazaarwatch.store.sqlite import BatchResult, Case
 
 CHAT = Chat(id="1500000001", name="Card Shop", type="public_channel")
@@ -70,18 +70,19 @@ def row(case: Case, message_id: int, chat: Chat = CHAT) -> sqlite3.Row:
 def test_new_case_is_wal_with_migrations_and_fts(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     with Case(path) as case:
-        assert case.schema_version == LATEST == 1
+        assert case.schema_version == LATEST == len(MIGRATIONS)
     db = sqlite3.connect(path)
     try:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         versions = db.execute("SELECT version, name, applied_at FROM schema_migrations").fetchall()
-        assert [v[0] for v in versions] == [1]
+        assert [v[0] for v in versions] == [m[0] for m in MIGRATIONS]
         assert versions[0][1] and versions[0][2]
         fts_sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'")
         assert "fts5" in fts_sql.fetchone()[0].lower()
         names = {r[0] for r in db.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        assert {"messages", "chats", "senders", "entities", "sources"} <= names
+        assert {"messages", "chats", "senders", "entities", "sources", "indicators",
+                "message_indicators"} <= names
     finally:
         db.close()
 
@@ -90,8 +91,28 @@ def test_reopening_a_case_applies_no_migration_twice(tmp_path: Path) -> None:
     path = tmp_path / "case.db"
     Case(path).close()
     with Case(path, create=False) as case:
-        assert scalar(case, "SELECT count(*) FROM schema_migrations") == 1
-        assert case.schema_version == 1
+        assert scalar(case, "SELECT count(*) FROM schema_migrations") == len(MIGRATIONS)
+        assert case.schema_version == LATEST
+
+
+def test_a_case_from_an_older_version_is_migrated_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    version, name, sql = MIGRATIONS[0]
+    db.executescript(f"CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                     f"name TEXT NOT NULL, applied_at TEXT); {sql} "
+                     f"INSERT INTO schema_migrations VALUES ({version}, '{name}', 'then');")
+    db.execute("INSERT INTO sources (path, sha256, size, reader, reader_version, started_at, "
+               "status) VALUES ('x', 'y', 1, 'telegram', '1', 'then', 'done')")
+    db.execute("INSERT INTO chats VALUES ('1', 'old chat', 'public_channel')")
+    db.execute("INSERT INTO messages (chat_id, message_id, date, kind, text, source_id) "
+               "VALUES ('1', 5, 0, 'message', 'kept across the upgrade', 1)")
+    db.close()
+    with Case(path, create=False) as case:
+        assert case.schema_version == LATEST > 1
+        assert scalar(case, "SELECT text FROM messages") == "kept across the upgrade"
+        assert scalar(case, "SELECT count(*) FROM indicators") == 0
+        assert len(case.link_key) == 32
 
 
 def test_missing_case_without_create_is_an_error(tmp_path: Path) -> None:

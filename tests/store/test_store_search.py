@@ -117,3 +117,18 @@ def test_invalid_query_is_an_input_error(case: Case, query: str) -> None:
     assert query in str(info.value)
     assert "FTS5 syntax" in str(info.value)
     assert not case.db.in_transaction
+
+
+def test_snippet_windows_long_text_around_the_first_match_and_masks_spans() -> None:
+    from bazaarwatch.store.queries import snippet
+
+    text = ("intro " * 30) + "\x02cvv\x03 fresh card 4111 1111 1111 1111 " + ("tail " * 60)
+    plain = text.replace("\x02", "").replace("\x03", "")
+    start = plain.index("4111")
+    cut = snippet(text, [[start, start + 19, "card"]])
+    assert cut.startswith("…") and cut.endswith("…")
+    assert "\x02cvv\x03" in cut
+    assert "4111 11** **** 1111" in cut and "4111 1111 1111 1111" not in cut
+    assert len(cut) <= 202
+    short = "just \x02cvv\x03 here"
+    assert snippet(short, []) == short

@@ -9,8 +9,13 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import orjson
+
 from bazaarwatch.errors import InputError
+from bazaarwatch.indicators.redaction import SENSITIVE, mask
 from bazaarwatch.store.sqlite import Case
+
+MARK_START, MARK_END = "\x02", "\x03"
 
 
 def chat_stats(case: Case) -> list[dict[str, Any]]:
@@ -28,17 +33,24 @@ def chat_stats(case: Case) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def search(case: Case, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+def search(case: Case, query: str, *, limit: int = 50,
+           reveal: bool = False) -> list[dict[str, Any]]:
     """Messages matching an FTS5 query, best first, with a highlighted snippet.
 
     The snippet marks matches with U+0002/U+0003 so that callers can style them after
     escaping the text (a plain ``[`` would be ambiguous inside hostile message text).
+    Card, IBAN and phone numbers in it are masked unless ``reveal``.
     """
     try:
-        rows = case.query("""
+        rows = case.query(f"""
             SELECT m.chat_id, c.name AS chat_name, m.message_id, m.date,
                    m.sender_id, s.name AS sender_name,
-                   snippet(messages_fts, 0, char(2), char(3), '…', 16) AS snippet
+                   highlight(messages_fts, 0, char(2), char(3)) AS marked,
+                   (SELECT json_group_array(json_array(mi.start, mi."end", i.type))
+                    FROM message_indicators mi JOIN indicators i ON i.id = mi.indicator_id
+                    WHERE mi.message_rowid = m.rowid
+                      AND i.type IN ({", ".join(f"'{t}'" for t in sorted(SENSITIVE))})
+                   ) AS sensitive
             FROM messages_fts
             JOIN messages m ON m.rowid = messages_fts.rowid
             JOIN chats c ON c.id = m.chat_id
@@ -49,7 +61,41 @@ def search(case: Case, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
         raise InputError("query", f"{query!r} is not a valid search ({e})",
                          hint='Use FTS5 syntax: words, "exact phrase", AND/OR/NOT, '
                               "prefix*") from e
-    return [dict(r) for r in rows]
+    found = []
+    for r in rows:
+        row = dict(r)
+        marked, spans = row.pop("marked"), orjson.loads(row.pop("sensitive"))
+        row["snippet"] = snippet(marked, [] if reveal else spans)
+        found.append(row)
+    return found
+
+
+def snippet(marked: str, sensitive: list[list[Any]], *, before: int = 60,
+            width: int = 200) -> str:
+    """A window of ``marked`` text (matches between U+0002 and U+0003) around the first
+    match, with each (start, end, type) span of the original text masked."""
+    plain = marked.replace(MARK_START, "").replace(MARK_END, "")
+    masked = list(plain)
+    for start, end, kind in sensitive:
+        masked[start:end] = mask(kind, plain[start:end])
+    out = []
+    index = 0
+    for ch in marked:
+        if ch in (MARK_START, MARK_END):
+            out.append(ch)
+        else:
+            out.append(masked[index])
+            index += 1
+    text = "".join(out)
+    if len(text) <= width:
+        return text
+    first = max(text.find(MARK_START), 0)
+    start = max(0, first - before)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    piece = text[start:start + width]
+    if piece.count(MARK_START) > piece.count(MARK_END):
+        piece += MARK_END
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
 
 
 def sources(case: Case) -> list[dict[str, Any]]:
@@ -104,3 +150,38 @@ def totals(case: Case) -> dict[str, Any]:
                (SELECT min(date) FROM messages) AS first_date,
                (SELECT max(date) FROM messages) AS last_date""")[0]
     return dict(row)
+
+
+def indicators(case: Case, *, kind: str | None = None, limit: int | None = None,
+               reveal: bool = False) -> list[dict[str, Any]]:
+    """Each indicator with first/last seen, how many messages, and the chats it is in.
+
+    Sensitive values show masked unless ``reveal`` and the case kept them raw.
+    """
+    value = "coalesce(i.raw, i.normalized)" if reveal else "i.normalized"
+    rows = case.query(f"""
+        SELECT i.type, {value} AS value, i.checked,
+               count(DISTINCT mi.message_rowid) AS messages,
+               min(m.date) AS first_seen, max(m.date) AS last_seen,
+               json_group_array(DISTINCT coalesce(c.name, c.id)) AS chats
+        FROM indicators i
+        JOIN message_indicators mi ON mi.indicator_id = i.id
+        JOIN messages m ON m.rowid = mi.message_rowid
+        JOIN chats c ON c.id = m.chat_id
+        WHERE ? IS NULL OR i.type = ?
+        GROUP BY i.id
+        ORDER BY messages DESC, i.type, value
+        LIMIT ?""", (kind, kind, -1 if limit is None else limit))
+    result = []
+    for r in rows:
+        row = dict(r)
+        row["checked"] = bool(row["checked"])
+        row["chats"] = orjson.loads(row["chats"])
+        result.append(row)
+    return result
+
+
+def indicator_counts(case: Case) -> list[dict[str, Any]]:
+    """How many distinct indicators of each type the case holds."""
+    return [dict(r) for r in case.query(
+        "SELECT type, count(*) AS count FROM indicators GROUP BY type ORDER BY count DESC")]

@@ -96,6 +96,39 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
     INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
 END;
 """),
+    (2, "indicators", """
+-- One row per distinct indicator. ``link_hash`` (HMAC with the case's own key) identifies
+-- it; ``normalized`` is masked for sensitive types (cards, IBANs, phones), whose raw value
+-- is in ``raw`` only when ingested with --keep-sensitive.
+CREATE TABLE case_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO case_settings (key, value) VALUES ('link_key', lower(hex(randomblob(32))));
+
+CREATE TABLE indicators (
+    id INTEGER PRIMARY KEY,
+    type TEXT NOT NULL,
+    normalized TEXT NOT NULL,
+    link_hash TEXT NOT NULL,
+    raw TEXT,
+    checked INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (type, link_hash)
+);
+CREATE INDEX indicators_type ON indicators(type, normalized);
+
+-- Where each indicator was seen: the message, its span in the message text (code points)
+-- and the text as written there (masked like ``normalized``).
+CREATE TABLE message_indicators (
+    message_rowid INTEGER NOT NULL REFERENCES messages(rowid),
+    indicator_id INTEGER NOT NULL REFERENCES indicators(id),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (message_rowid, start, indicator_id)
+) WITHOUT ROWID;
+CREATE INDEX message_indicators_indicator ON message_indicators(indicator_id);
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

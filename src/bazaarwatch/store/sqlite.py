@@ -20,7 +20,9 @@ import msgspec
 
 from bazaarwatch.errors import StoreError
 from bazaarwatch.model import Message
+from bazaarwatch.store import indicators
 from bazaarwatch.store.schema import LATEST, MIGRATIONS
+from bazaarwatch.store.sql import select_in
 
 _json = msgspec.json.Encoder()
 
@@ -68,6 +70,7 @@ class Case:
             self.db.execute("PRAGMA foreign_keys = OFF")
             self.db.execute("PRAGMA busy_timeout = 5000")
             self._migrate()
+            self.link_key = indicators.link_key(self.db)
         except BaseException:
             self.db.close()
             raise
@@ -143,15 +146,17 @@ class Case:
 
     # -- messages -----------------------------------------------------------------------------
 
-    def write(self, messages: Sequence[Message], *, source_id: int) -> BatchResult:
-        """Store one batch in one transaction; return how many were added and updated."""
+    def write(self, messages: Sequence[Message], *, source_id: int,
+              keep_sensitive: bool = False) -> BatchResult:
+        """Store one batch, with its indicators, in one transaction; return how many were
+        added and updated. ``keep_sensitive`` stores raw card, IBAN and phone values."""
         result = BatchResult()
         if not messages:
             return result
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            self._write(messages, source_id, result)
+            self._write(messages, source_id, result, keep_sensitive)
             db.execute("UPDATE sources SET messages_added = messages_added + ?, "
                        "messages_updated = messages_updated + ? WHERE id = ?",
                        (result.added, result.updated, source_id))
@@ -161,7 +166,8 @@ class Case:
         db.execute("COMMIT")
         return result
 
-    def _write(self, messages: Sequence[Message], source_id: int, result: BatchResult) -> None:
+    def _write(self, messages: Sequence[Message], source_id: int, result: BatchResult,
+               keep_sensitive: bool) -> None:
         db = self.db
         self._upsert_parents(messages)
         first = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM messages").fetchone()[0]
@@ -172,14 +178,17 @@ class Case:
         if inserted == len(messages):
             db.execute("RELEASE fresh")
             self._index(first)
+            if any(m.indicators for m in messages):
+                indicators.store(db, self.link_key, list(enumerate(messages, start=first)),
+                                 keep_sensitive=keep_sensitive)
             result.added = inserted
             return
         db.execute("ROLLBACK TO fresh")
         db.execute("RELEASE fresh")
-        self._merge(messages, source_id, first, result)
+        self._merge(messages, source_id, first, result, keep_sensitive)
 
     def _merge(self, messages: Sequence[Message], source_id: int, first: int,
-               result: BatchResult) -> None:
+               result: BatchResult, keep_sensitive: bool) -> None:
         """Slow path: some messages are already stored; skip them or apply newer edits."""
         db = self.db
         latest: dict[tuple[str, int | str], Message] = {}
@@ -191,6 +200,7 @@ class Case:
         existing = self._existing(list(latest))
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
+        written: list[tuple[int, Message]] = []
         for key, m in latest.items():
             known = existing.get(key)
             if known is None:
@@ -199,9 +209,14 @@ class Case:
             elif m.edited is not None and m.edited > (known[1] or -1):
                 rowid = known[0]
                 updates.append((*_columns(m, source_id), rowid))
+            else:
+                continue
+            written.append((rowid, m))
         db.executemany(_UPDATE_MESSAGE, updates)
         db.executemany(_INSERT_MESSAGE, inserts)
         self._index(first)
+        indicators.store(db, self.link_key, written, replaced=[u[-1] for u in updates],
+                         keep_sensitive=keep_sensitive)
         result.added = len(inserts)
         result.updated = len(updates)
 
@@ -225,17 +240,10 @@ class Case:
     def _existing(self, keys: list[tuple[str, int | str]]) -> dict[tuple[str, Any],
                                                                     tuple[int, int | None]]:
         """(rowid, edited) of the messages among ``keys`` that the case already holds."""
-        found: dict[tuple[str, Any], tuple[int, int | None]] = {}
-        step = 10_000  # two parameters a key; SQLite allows 32766
-        for i in range(0, len(keys), step):
-            part = keys[i:i + step]
-            values = ",".join("(?, ?)" for _ in part)
-            params = [x for key in part for x in key]
-            for rowid, chat_id, message_id, edited in self.db.execute(
-                    f"SELECT rowid, chat_id, message_id, edited FROM messages "
-                    f"WHERE (chat_id, message_id) IN (VALUES {values})", params):
-                found[(chat_id, message_id)] = (rowid, edited)
-        return found
+        return {(chat_id, message_id): (rowid, edited)
+                for rowid, chat_id, message_id, edited in select_in(
+                    self.db, "SELECT rowid, chat_id, message_id, edited FROM messages",
+                    "(chat_id, message_id)", keys)}
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -77,6 +77,8 @@ def render(case: Case) -> str:
         senders=queries.top_senders(case),
         forwards=queries.forwarded_sources(case),
         bots=queries.bots(case),
+        indicators=queries.indicators(case, limit=40),
+        indicator_counts=queries.indicator_counts(case),
         sources=queries.sources(case),
     )
 

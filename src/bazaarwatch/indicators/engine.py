@@ -1,0 +1,134 @@
+"""Find and validate every indicator in a text in one pass.
+
+The text is folded to its matching form (``bazaarwatch.text.fold``: NFKC, zero-width and
+bidi characters removed, look-alike letters in mixed-script words folded, defanging
+undone). One compiled hyperscan database holding every family's patterns says, in a
+single scan, which patterns occur at all (``HS_FLAG_SINGLEMATCH``: one callback per
+pattern, not one per match end). Only those patterns are then run with Python's ``re``
+for exact leftmost spans, and each candidate goes to its validator. Most chat messages
+hit no pattern, so they cost one scan. Without hyperscan (a platform with no wheel), every
+pattern runs with ``re``: the same results, slower.
+
+Overlaps: a URL (or a PGP key block) may contain other indicators, and all are kept (the
+onion inside an onion URL is what an analyst pivots on). Any other two overlapping
+indicators are resolved in favour of the type earlier in ``PRIORITY`` (a card number is
+not also a phone number; a domain inside an email address is the email's).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bazaarwatch.indicators.base import Pattern
+from bazaarwatch.model import Entity, Indicator, Message
+from bazaarwatch.text import fold
+
+
+def _load_hyperscan() -> Any:
+    try:
+        return importlib.import_module("hyperscan")
+    except ImportError:  # a platform without a wheel: every pattern runs with re
+        return None
+
+
+hyperscan: Any = _load_hyperscan()
+
+#: The built-in indicator types (their ids are a contract), in the order that resolves
+#: overlaps: strongest first. Plugins' types rank after these.
+PRIORITY = ("btc", "eth", "xmr", "ltc", "trx", "doge", "bch", "onion", "onion_v2", "card",
+            "iban", "session_id", "tox", "pgp", "telegram_invite", "telegram_bot", "telegram",
+            "email", "xmpp", "wickr", "threema", "url", "phone", "domain")
+CONTAINERS = frozenset({"url", "pgp"})
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    pattern: Pattern
+    regex: re.Pattern[str]
+
+
+class Extractor:
+    """Built once (compiling the database takes a moment), then used for every message."""
+
+    def __init__(self, patterns: Sequence[Pattern], *, use_hyperscan: bool = True) -> None:
+        self.compiled = [_Compiled(p, re.compile(p.regex, re.IGNORECASE if p.caseless else 0))
+                         for p in patterns]
+        self.rank = {t: i for i, t in enumerate(PRIORITY)}
+        self.database: Any = None
+        if use_hyperscan and hyperscan is not None:
+            self.database = hyperscan.Database()
+            flags = [hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
+                     | (hyperscan.HS_FLAG_CASELESS if p.caseless else 0) for p in patterns]
+            self.database.compile(expressions=[p.regex.encode() for p in patterns],
+                                  ids=list(range(len(patterns))), elements=len(patterns),
+                                  flags=flags)
+
+    @property
+    def engine(self) -> str:
+        return "hyperscan" if self.database is not None else "re"
+
+    def extract(self, text: str, entities: Iterable[Entity] = ()) -> list[Indicator]:
+        """Validated indicators of ``text`` (and of its text_link targets), by position."""
+        found = self._scan(text)
+        for entity in entities:
+            if entity.type == "text_link" and entity.href:
+                # The target is not in the text: its indicators take the entity's span.
+                span = (entity.offset, entity.offset + entity.length)
+                found.extend(Indicator(type=i.type, value=i.value, normalized=i.normalized,
+                                       start=span[0], end=span[1], checked=i.checked)
+                             for i in self._scan(entity.href))
+        return self._resolve(found)
+
+    def _scan(self, text: str) -> list[Indicator]:
+        if not text:
+            return []
+        folded = fold(text)
+        matching = folded.text
+        found: list[Indicator] = []
+        for compiled in self._candidates(matching):
+            for match in compiled.regex.finditer(matching):
+                verdict = compiled.pattern.validate(match.group())
+                if verdict is None:
+                    continue
+                start, end = folded.original(match.start(), match.end())
+                found.append(Indicator(type=verdict.type or compiled.pattern.type,
+                                       value=text[start:end], normalized=verdict.normalized,
+                                       start=start, end=end, checked=verdict.checked))
+        return found
+
+    def _candidates(self, matching: str) -> list[_Compiled]:
+        if self.database is None:
+            return self.compiled
+        hits: list[int] = []
+        self.database.scan(matching.encode(), match_event_handler=_collect, context=hits)
+        return [self.compiled[i] for i in sorted(hits)]
+
+    def _resolve(self, found: list[Indicator]) -> list[Indicator]:
+        """Drop duplicates and the weaker of two overlapping non-container indicators."""
+        unique = {(i.type, i.start, i.end): i for i in found}
+        ordered = sorted(unique.values(),
+                         key=lambda i: (self.rank.get(i.type, len(self.rank)), i.start))
+        kept: list[Indicator] = []
+        for candidate in ordered:
+            if candidate.type not in CONTAINERS and any(
+                    k.type not in CONTAINERS and k.start < candidate.end
+                    and candidate.start < k.end for k in kept):
+                continue
+            kept.append(candidate)
+        return sorted(kept, key=lambda i: (i.start, i.end, i.type))
+
+
+def _collect(pattern_id: int, start: int, end: int, flags: int, hits: list[int]) -> None:
+    hits.append(pattern_id)
+
+
+def annotate(messages: Iterable[Message], extractor: Extractor) -> Iterator[Message]:
+    """The extraction stage: fill each message's ``indicators``."""
+    for message in messages:
+        if message.text or message.entities:
+            message.indicators = extractor.extract(message.text, message.entities)
+        yield message

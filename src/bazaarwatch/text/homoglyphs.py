@@ -1,0 +1,138 @@
+# ruff: noqa: RUF002 -- the docstring shows look-alike characters on purpose
+"""Fold mixed-script words to one script, so look-alike letters stop hiding words.
+
+"bitсoin" (a Cyrillic es among Latin letters) must match "bitcoin", and "Пpoдaм" (Latin
+p, o, a among Cyrillic letters) must match the Russian lexicon's "Продам". A word written
+in one script is never touched: Russian, Greek or Armenian text stays as it is, because
+folding pure words would wreck the lexicons of those languages.
+
+Only tokens (runs of letters and digits; "_" separates, so the parts of "#продажа_cvv"
+are judged apart) that mix letters of Latin, Cyrillic, Greek or Armenian are folded, and
+the whole token goes to one script: the one that the most of its letters can be written
+in; on a tie Latin (indicators and most look-alike tricks are Latin), then the script
+with more of its own letters. Letters without a look-alike in that script stay as they
+are. Every change is one character for one character, so this step moves no offset.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bazaarwatch.text.confusables import ARMENIAN, CYRILLIC, GREEK, LATIN, convert, script_of
+
+_LAT = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u1e00-\u1eff"
+_CYR = "\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f"
+_GRK = "\u0370-\u03ff\u1f00-\u1fff"
+_ARM = "\u0531-\u058f"
+
+
+_ALNUM = r"[^\W_]"
+
+
+def _both(a: str, b: str) -> str:
+    return rf"(?={_ALNUM}*?[{a}])(?={_ALNUM}*?[{b}])"
+
+
+_MIXED_TOKEN = re.compile(
+    rf"(?<!{_ALNUM})(?:"
+    + "|".join((_both(_LAT, _CYR + _GRK + _ARM), _both(_CYR, _GRK + _ARM), _both(_GRK, _ARM)))
+    + rf"){_ALNUM}+"
+)
+
+# The general detector: a token holding letters of two of the four scripts. Its
+# look-aheads run at every token, so it is used only when Greek or Armenian is present;
+# Latin/Cyrillic mixes, the common case, take the faster path in fold_homoglyphs.
+_GREEK_OR_ARMENIAN = re.compile(f"[{_GRK}{_ARM}]")
+# A Latin and a Cyrillic letter with only other letters or digits between them. The gap
+# cannot hold either script, so no character is scanned twice (a gap of "any letter or
+# digit" made the search quadratic in the length of a token).
+_NEITHER = rf"[^\W_{_LAT}{_CYR}]*"
+_LATIN_THEN_CYRILLIC = re.compile(rf"[{_LAT}]{_NEITHER}[{_CYR}]")
+_CYRILLIC_THEN_LATIN = re.compile(rf"[{_CYR}]{_NEITHER}[{_LAT}]")
+
+_TARGETS = (LATIN, CYRILLIC, GREEK, ARMENIAN)
+
+
+def fold_token(token: str) -> str:
+    """``token`` written in one script (unchanged unless it mixes scripts).
+
+    Word-sized tokens are cached: spam repeats the same disguised words thousands of
+    times (long ones are not, so a hostile text cannot fill the cache with megabytes).
+    """
+    return _fold_word(token) if len(token) <= 64 else _fold_token(token)
+
+
+@lru_cache(maxsize=4096)
+def _fold_word(token: str) -> str:
+    return _fold_token(token)
+
+
+def _fold_token(token: str) -> str:
+    scripts = [script_of(ch) for ch in token]
+    present = {s for s in scripts if s is not None}
+    if len(present) < 2:
+        return token
+    best_key: tuple[int, bool, int] | None = None
+    target = LATIN
+    for candidate in _TARGETS:
+        if candidate not in present and candidate != LATIN:
+            continue
+        convertible = sum(1 for ch, s in zip(token, scripts, strict=True)
+                          if s is not None and convert(ch, candidate) is not None)
+        key = (convertible, candidate == LATIN, scripts.count(candidate))
+        if best_key is None or key > best_key:
+            best_key, target = key, candidate
+    return "".join(
+        (convert(ch, target) or ch) if s is not None and s != target else ch
+        for ch, s in zip(token, scripts, strict=True)
+    )
+
+
+def fold_homoglyphs(text: str) -> str:
+    """``text`` with every mixed-script token folded to one script (same length)."""
+    if text.isascii():
+        return text
+    if _GREEK_OR_ARMENIAN.search(text) is not None:
+        return _MIXED_TOKEN.sub(lambda m: fold_token(m.group()), text)
+    hits = _latin_cyrillic_hits(text)
+    if not hits:
+        return text
+    pieces: list[str] = []
+    pos = 0
+    for hit in sorted(hits):
+        if hit < pos:
+            continue  # inside the token just folded
+        start, end = _token_start(text, hit, pos), _token_end(text, hit)
+        pieces += (text[pos:start], fold_token(text[start:end]))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _latin_cyrillic_hits(text: str) -> list[int]:
+    """Positions inside the tokens that mix Latin and Cyrillic letters (some per token).
+
+    Searching for "a letter of one script, then letters or digits, then one of the other"
+    is fast only when the first letter is rare (the regex engine skips ahead to
+    candidates for it), so the rarer script goes first: Latin in mostly non-ASCII text,
+    Cyrillic otherwise. The other order is found by searching the reversed string.
+    """
+    mostly_ascii = len(text.encode("ascii", "ignore")) * 2 > len(text)
+    pattern = _CYRILLIC_THEN_LATIN if mostly_ascii else _LATIN_THEN_CYRILLIC
+    last = len(text) - 1
+    hits = [m.start() for m in pattern.finditer(text)]
+    hits += [last - m.start() for m in pattern.finditer(text[::-1])]
+    return hits
+
+
+def _token_start(text: str, i: int, floor: int) -> int:
+    while i > floor and text[i - 1].isalnum():
+        i -= 1
+    return i
+
+
+def _token_end(text: str, i: int) -> int:
+    while i < len(text) and text[i].isalnum():
+        i += 1
+    return i

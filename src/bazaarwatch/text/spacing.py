@@ -1,0 +1,41 @@
+"""Join s p a c e d letters: "f r e s h  c v v" reads as "fresh cvv".
+
+Sellers space out the words filters look for. A run of three or more single letters,
+each separated from the next by one space or one dot, is joined ("U.S.A" too); the
+wider gap of spaces that separates such a word from the next one shrinks to one space.
+Two single letters ("a b") are left alone: that is too often ordinary text. Each removed
+separator is a deletion in the offset map, so a joined word maps back to its spaced
+original.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bazaarwatch.text.offsets import Folded, Rewriter
+
+_LETTER = r"[^\W\d_]"
+_SPACED_RUN = re.compile(rf"(?<!\w){_LETTER}(?:[ .]{_LETTER}){{2,}}(?!\w)")
+
+
+def join_spaced(text: str) -> Folded:
+    """``text`` with spaced-out letter runs joined; maps back to ``text``."""
+    if _SPACED_RUN.search(text) is None:
+        return Folded(text)
+    out = Rewriter(text)
+    for run in _SPACED_RUN.finditer(text):
+        start, end = run.span()
+        gap_start = start
+        while gap_start > out.position and text[gap_start - 1] == " ":
+            gap_start -= 1
+        if start - gap_start > 1:
+            out.replace(gap_start, start, " ")
+        for sep in range(start + 1, end, 2):
+            out.replace(sep, sep + 1, "")
+        gap_end = end
+        while gap_end < len(text) and text[gap_end] == " ":
+            gap_end += 1
+        if gap_end - end > 1:
+            out.replace(end, gap_end, " ")
+    restored, step = out.finish()
+    return Folded(restored, () if step is None else (step,))

@@ -1,0 +1,325 @@
+"""IBANs and payment card numbers (``bazaarwatch.indicators.finance``).
+
+Valid IBANs are the SWIFT IBAN registry's examples; valid cards are the payment
+processors' well-known test numbers, and numbers completed here with an independent Luhn
+check digit. Every one-character change must be rejected (mod-97 and Luhn catch every
+single substitution).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+
+from bazaarwatch.indicators.base import Pattern
+from bazaarwatch.indicators.finance import IBAN_LENGTHS, PATTERNS, validate_card, validate_iban
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+class Found(NamedTuple):
+    type: str
+    value: str
+    normalized: str
+
+
+@cache
+def _compiled(pattern: Pattern) -> re.Pattern[str]:
+    return re.compile(pattern.regex, re.IGNORECASE if pattern.caseless else 0)
+
+
+def find(text: str) -> list[Found]:
+    out: list[Found] = []
+    for pattern in PATTERNS:
+        for m in _compiled(pattern).finditer(text):
+            verdict = pattern.validate(m.group())
+            if verdict is not None:
+                out.append(Found(verdict.type or pattern.type, m.group(), verdict.normalized))
+    return out
+
+
+def of_type(text: str, type_: str) -> list[str]:
+    return [f.normalized for f in find(text) if f.type == type_]
+
+
+# ---------------------------------------------------------------------------- IBAN
+
+REGISTRY_IBANS = [
+    "GB82 WEST 1234 5698 7654 32",
+    "DE89 3704 0044 0532 0130 00",
+    "FR14 2004 1010 0505 0001 3M02 606",
+    "NL91 ABNA 0417 1643 00",
+    "BE68 5390 0754 7034",
+    "CH93 0076 2011 6238 5295 7",
+    "ES91 2100 0418 4502 0005 1332",
+    "IT60 X054 2811 1010 0000 0123 456",
+    "NO93 8601 1117 947",
+    "PL61 1090 1014 0000 0712 1981 2874",
+    "AT61 1904 3002 3457 3201",
+    "UA21 3223 1300 0002 6007 2335 6600 1",
+    "SE45 5000 0000 0583 9825 7466",
+    "MT84 MALT 0110 0001 2345 MTLC AST0 01S",
+    "LC55 HEMM 0001 0001 0012 0012 0002 3015",
+]
+
+
+@pytest.mark.parametrize("iban", REGISTRY_IBANS)
+def test_registry_ibans_grouped_and_compact(iban: str) -> None:
+    compact = iban.replace(" ", "")
+    assert of_type(f"IBAN: {iban}", "iban") == [compact]
+    assert of_type(f"IBAN:{compact}.", "iban") == [compact]
+
+
+@pytest.mark.parametrize("iban", REGISTRY_IBANS)
+def test_every_one_character_change_is_rejected(iban: str) -> None:
+    compact = iban.replace(" ", "")
+    for i in range(2, len(compact)):  # the country code is checked by the length table
+        alphabet = "0123456789" if compact[i].isdigit() else "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        for replacement in alphabet:
+            if replacement != compact[i]:
+                changed = compact[:i] + replacement + compact[i + 1 :]
+                assert validate_iban(changed) is None, changed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(DE89 3704 0044 0532 0130 00)",
+        "**DE89370400440532013000**",
+        "DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX",
+        "DE89 3704 0044 0532 0130 00 EUR",
+        "DE89 3704 0044 0532 0130 00\nnext line",
+    ],
+)
+def test_iban_boundaries(text: str) -> None:
+    assert of_type(text, "iban") == ["DE89370400440532013000"]
+
+
+def test_iban_running_on_into_a_word() -> None:
+    # BE IBANs are 16 characters: four full groups, and "EURO" looks like a fifth.
+    assert of_type("BE68 5390 0754 7034 EURO", "iban") == ["BE68539007547034"]
+    assert of_type("BE685390075470341234", "iban") == []  # not at a group boundary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DE89 3704 0044 0532 0130 0",  # too short for DE
+        "DE89 3704 0044 0532 0130 001",  # too long, not at a group boundary
+        "DE88 3704 0044 0532 0130 00",  # check digits
+        "XX89 3704 0044 0532 0130 00",  # unknown country
+        "de89 3704 0044 0532 0130 00",  # lower case
+        "DE89  3704 0044 0532 0130 00",  # two spaces: not the paper format
+        "ADE89370400440532013000",  # inside a longer word
+        "version 1.2.3",
+        "3326742e9f5ce38d90ea4d37b43eeebc077dcbe5bb98e956bc74fd8f5fd3fcdd",
+    ],
+)
+def test_not_ibans(text: str) -> None:
+    assert of_type(text, "iban") == []
+
+
+def test_iban_lengths_are_sane() -> None:
+    assert all(len(code) == 2 and code.isupper() for code in IBAN_LENGTHS)
+    assert all(15 <= n <= 34 for n in IBAN_LENGTHS.values())
+
+
+# ---------------------------------------------------------------------------- cards
+
+
+def luhn_complete(prefix: str) -> str:
+    """``prefix`` and the Luhn check digit that makes it valid."""
+    total = 0
+    for i, ch in enumerate(reversed(prefix)):
+        d = int(ch)
+        if i % 2 == 0:
+            d = d * 2 - 9 if d * 2 > 9 else d * 2
+        total += d
+    return prefix + str((10 - total % 10) % 10)
+
+
+CARDS = [
+    "4111111111111111",  # Visa
+    "4012888888881881",  # Visa
+    "4222222222222",  # Visa, 13 digits
+    luhn_complete("411111111111111111"),  # Visa, 19 digits
+    "5555555555554444",  # Mastercard
+    "5105105105105100",  # Mastercard
+    "2221000000000009",  # Mastercard 2-series
+    "2720990000000007",  # Mastercard 2-series, upper end
+    "378282246310005",  # American Express
+    "371449635398431",  # American Express
+    "6011111111111117",  # Discover
+    "6011000990139424",  # Discover
+    luhn_complete("644000000000000"),  # Discover 644
+    luhn_complete("650000000000000"),  # Discover 65
+    "3530111333300000",  # JCB
+    "3566002020360505",  # JCB
+    "6200000000000005",  # UnionPay
+    "30569309025904",  # Diners Club, 14 digits
+    "6759649826438453",  # Maestro
+    luhn_complete("501800000000000"),  # Maestro 50
+    luhn_complete("220000000000000"),  # Mir
+    luhn_complete("220400000000000000"),  # Mir, 19 digits
+]
+
+
+def grouped(card: str, sep: str = " ") -> str:
+    if len(card) == 15:
+        return sep.join((card[:4], card[4:10], card[10:]))
+    if len(card) == 14:
+        return sep.join((card[:4], card[4:10], card[10:]))
+    return sep.join(card[i : i + 4] for i in range(0, 16, 4)) + (
+        sep + card[16:] if len(card) > 16 else "")
+
+
+@pytest.mark.parametrize("card", CARDS)
+def test_cards_contiguous_and_grouped(card: str) -> None:
+    assert of_type(f"card {card}", "card") == [card]
+    assert of_type(f"card {grouped(card)} exp 08/27", "card") == [card]
+    assert of_type(f"card {grouped(card, '-')}.", "card") == [card]
+
+
+@pytest.mark.parametrize("card", CARDS)
+def test_every_one_digit_change_is_rejected(card: str) -> None:
+    for i, original in enumerate(card):
+        for replacement in "0123456789":
+            if replacement != original:
+                changed = card[:i] + replacement + card[i + 1 :]
+                assert validate_card(changed) is None, changed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4111 1111 1111 1111",
+        "4111111111111111|08|27|123",
+        "4111 1111 1111 1111 | 08/27 | 331",
+        "(4111 1111 1111 1111)",
+        "**4111111111111111**",
+        "card:4111111111111111,",
+        "карта 4111 1111 1111 1111 живая?",
+        "4111 1111 1111 1111 123",  # a CVV right after the number
+        "4111 1111 1111 1111\n08/27",
+    ],
+)
+def test_card_boundaries(text: str) -> None:
+    assert of_type(text, "card") == ["4111111111111111"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4111 1111 1111 1112",  # Luhn
+        "4111111111111111111111",  # inside a longer digit run
+        "94111111111111111",
+        "x4111111111111111",
+        "0.4111111111111111",  # decimals of an amount
+        "1234 4111 1111 1111 1111",
+        "411111111111",  # 12 digits
+        luhn_complete("378282246310000"),  # Amex prefix, 16 digits: wrong length
+        luhn_complete("1234567812345"),  # no issuer starts with 1
+        luhn_complete("999999999999999"),
+        "0000 0000 0000 0000",
+        "4111 1111  1111 1111",  # two spaces
+        "4111.1111.1111.1111",
+        "2024-05-01 12:00",
+        "20240501 1200",
+        "+7 999 123 45 67",
+        "+79991234567",
+        "Order #48213 — 1 500 000 ₽",
+        "3326742e9f5ce38d90ea4d37b43eeebc077dcbe5bb98e956bc74fd8f5fd3fcdd",
+        "DE89 3704 0044 0532 0130 00",
+    ],
+)
+def test_not_cards(text: str) -> None:
+    assert of_type(text, "card") == []
+
+
+def test_card_inside_an_iban_is_not_a_card() -> None:
+    # 5105 1051 0510 5100 is a valid Mastercard test number; after an IBAN head it is
+    # groups of the IBAN (the IBAN itself fails here: only the card part matters).
+    assert of_type("DE12 5105 1051 0510 5100", "card") == []
+
+
+# ---------------------------------------------------------------------------- example export
+
+
+def _example() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (EXAMPLES / "expected_indicators.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_example_cards_are_found_as_written() -> None:
+    cards = [i for i in _example()["indicators"] if i["type"] == "bank_card"]
+    assert cards
+    for item in cards:
+        for occurrence in item["occurrences"]:
+            assert of_type(occurrence["as_written"], "card") == [item["value"]]
+
+
+def test_example_luhn_failure_is_rejected() -> None:
+    bad = [i for i in _example()["invalid"] if i["type"] == "bank_card"]
+    assert bad
+    for item in bad:
+        for occurrence in item["occurrences"]:
+            assert of_type(occurrence["as_written"], "card") == []
+
+
+def test_example_export_has_exactly_the_expected_cards_and_no_ibans() -> None:
+    export = json.loads((EXAMPLES / "telegram_export" / "result.json").read_text("utf-8"))
+    expected = {i["value"] for i in _example()["indicators"] if i["type"] == "bank_card"}
+    found: set[tuple[str, str]] = set()
+    for section in ("chats", "left_chats"):
+        for chat in export.get(section, {}).get("list", []):
+            for message in chat["messages"]:
+                text = message.get("text", "")
+                if isinstance(text, list):
+                    text = "".join(p if isinstance(p, str) else p["text"] for p in text)
+                found.update((f.type, f.normalized) for f in find(text))
+    assert found == {("card", card) for card in expected}
+
+
+# ---------------------------------------------------------------------------- engine compatibility
+
+HS_SAMPLES = [
+    "IBAN: GB82 WEST 1234 5698 7654 32", "IBAN:DE89370400440532013000.",
+    "карта 4111 1111 1111 1111 живая?", "3782 822463 10005", "4111111111111111|08|27|123",
+    "card 4111-1111-1111-1111.",
+]
+
+
+def test_patterns_use_no_lookaround_or_backreferences() -> None:
+    for pattern in PATTERNS:
+        for construct in ("(?=", "(?!", "(?<=", "(?<!", "(?P=", "(?>"):
+            assert construct not in pattern.regex
+        assert re.search(r"\\[1-9]", pattern.regex) is None
+
+
+def test_hyperscan_compiles_the_patterns_and_sees_every_match() -> None:
+    hyperscan = pytest.importorskip("hyperscan")
+    database = hyperscan.Database()
+    database.compile(
+        expressions=[p.regex.encode() for p in PATTERNS],
+        ids=list(range(len(PATTERNS))),
+        elements=len(PATTERNS),
+        flags=[hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
+               | (hyperscan.HS_FLAG_CASELESS if p.caseless else 0) for p in PATTERNS],
+    )
+    for text in HS_SAMPLES:
+        hits: set[int] = set()
+
+        def on_match(pattern_id: int, start: int, end: int, flags: int,
+                     context: object, hits: set[int] = hits) -> None:
+            hits.add(pattern_id)
+
+        database.scan(text.encode(), match_event_handler=on_match)
+        for index, pattern in enumerate(PATTERNS):
+            if any(pattern.validate(m.group()) for m in _compiled(pattern).finditer(text)):
+                assert index in hits, (pattern.regex, text)

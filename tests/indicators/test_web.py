@@ -1,0 +1,313 @@
+"""E-mail addresses, URLs and domains (``bazaarwatch.indicators.web``)."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+
+from bazaarwatch.indicators.base import Pattern
+from bazaarwatch.indicators.web import FILE_EXTENSIONS, PATTERNS
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+ONION = "xuxujhpsecbil4p4lzpmey7ilkbij5xmab5w752ingvomv4gy67n4hid.onion"
+
+
+class Found(NamedTuple):
+    type: str
+    value: str
+    normalized: str
+
+
+@cache
+def _compiled(pattern: Pattern) -> re.Pattern[str]:
+    return re.compile(pattern.regex, re.IGNORECASE if pattern.caseless else 0)
+
+
+def find(text: str) -> list[Found]:
+    out: list[Found] = []
+    for pattern in PATTERNS:
+        for m in _compiled(pattern).finditer(text):
+            verdict = pattern.validate(m.group())
+            if verdict is not None:
+                out.append(Found(verdict.type or pattern.type, m.group(), verdict.normalized))
+    return out
+
+
+def of_type(text: str, type_: str) -> list[str]:
+    return [f.normalized for f in find(text) if f.type == type_]
+
+
+def values(text: str, type_: str) -> list[str]:
+    return [f.value for f in find(text) if f.type == type_]
+
+
+# ---------------------------------------------------------------------------- email
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cardhouse.reserve@example.org", "cardhouse.reserve@example.org"),
+        ("mail: Vendor_24+shop@Mail.RU.", "Vendor_24+shop@mail.ru"),
+        ("(support@shop-x.co.uk)", "support@shop-x.co.uk"),
+        ("**a.b@gmail.com**", "a.b@gmail.com"),
+        ("mailto:x@proton.me?subject=hi", "x@proton.me"),
+        ("почта:x-y@yandex.ru,", "x-y@yandex.ru"),
+        ("x@xn--80asehdb.xn--p1ai", "x@xn--80asehdb.xn--p1ai"),
+    ],
+)
+def test_emails(text: str, expected: str) -> None:
+    assert of_type(text, "email") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "events@riverside-daily.example",  # .example is reserved: no public suffix
+        "x@localhost",
+        "x@host.local",
+        "x@co.uk",  # a public suffix with no name before it
+        "x@photo.jpg",
+        "x.@gmail.com",
+        "x..y@gmail.com",
+        "vendor@jabber.ru",  # an XMPP-only host: a Jabber ID
+        "jabber: vendor@gmail.com",  # labelled: a Jabber ID
+        "xmpp:vendor@gmail.com",
+        f"x@{ONION}",
+        "@frost_delivery",
+        "a" * 65 + "@gmail.com",
+    ],
+)
+def test_not_emails(text: str) -> None:
+    assert of_type(text, "email") == []
+
+
+# ---------------------------------------------------------------------------- url
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "expected"),
+    [
+        ("https://shop-x.com/a?b=1", "https://shop-x.com/a?b=1", "https://shop-x.com/a?b=1"),
+        ("HTTPS://Shop-X.COM/Path", "HTTPS://Shop-X.COM/Path", "https://shop-x.com/Path"),
+        ("see (https://shop-x.com/a).", "https://shop-x.com/a", "https://shop-x.com/a"),
+        ("[shop](https://shop-x.com)", "https://shop-x.com", "https://shop-x.com/"),
+        ("**https://shop-x.com/x**", "https://shop-x.com/x", "https://shop-x.com/x"),
+        ("<https://shop-x.com/x>", "https://shop-x.com/x", "https://shop-x.com/x"),
+        ("«https://shop-x.com/x»", "https://shop-x.com/x", "https://shop-x.com/x"),
+        ('"https://shop-x.com/x"', "https://shop-x.com/x", "https://shop-x.com/x"),
+        ("go https://shop-x.com/x, then", "https://shop-x.com/x", "https://shop-x.com/x"),
+        ("go https://shop-x.com/x; then", "https://shop-x.com/x", "https://shop-x.com/x"),
+        ("https://shop-x.com:443/x", "https://shop-x.com:443/x", "https://shop-x.com/x"),
+        ("http://shop-x.com:8080", "http://shop-x.com:8080", "http://shop-x.com:8080/"),
+        ("http://user:pw@Shop-X.com/", "http://user:pw@Shop-X.com/",
+         "http://user:pw@shop-x.com/"),
+        ("ftp://files.shop-x.com/logs.zip", "ftp://files.shop-x.com/logs.zip",
+         "ftp://files.shop-x.com/logs.zip"),
+        ("http://192.168.10.4/panel", "http://192.168.10.4/panel", "http://192.168.10.4/panel"),
+        ("http://[2001:db8::1]/x", "http://[2001:db8::1]/x", "http://[2001:db8::1]/x"),
+        (f"Tor: http://{ONION}/", f"http://{ONION}/", f"http://{ONION}/"),
+        ("https://riverside-daily.example/live", "https://riverside-daily.example/live",
+         "https://riverside-daily.example/live"),
+        ("https://пример.рф/путь", "https://пример.рф/путь", "https://пример.рф/путь"),
+        ("https://t.me/+Qw7rZk2LpXaYb4Nq", "https://t.me/+Qw7rZk2LpXaYb4Nq",
+         "https://t.me/+Qw7rZk2LpXaYb4Nq"),
+        ("https://shop-x.com/#top", "https://shop-x.com/#top", "https://shop-x.com/#top"),
+        ("https://shop-x.com?x=1", "https://shop-x.com?x=1", "https://shop-x.com/?x=1"),
+    ],
+)
+def test_urls(text: str, value: str, expected: str) -> None:
+    assert [(f.value, f.normalized) for f in find(text) if f.type == "url"] == [
+        (value, expected)]
+
+
+def test_restored_defanged_url() -> None:
+    restored = "hxxps[:]//shop-x[.]com/x".replace("hxxp", "http").replace("[:]", ":")
+    restored = restored.replace("[.]", ".")
+    assert of_type(restored, "url") == ["https://shop-x.com/x"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://",
+        "https://localhost/x",
+        "https://shop/x",
+        "https://999.1.1.1/x",
+        "https://1.2.3/x",
+        "https://shop-x.com:abc/x",
+        "mailto:x@gmail.com",
+        "www.shop-x.com/x",  # no scheme: a domain, not a URL
+        "javascript://alert(1)",
+        "xhttps://shop-x.com",
+    ],
+)
+def test_not_urls(text: str) -> None:
+    assert of_type(text, "url") == []
+
+
+# ---------------------------------------------------------------------------- domain
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("visit shop-x.com today", "shop-x.com"),
+        ("xyz.ru", "xyz.ru"),
+        ("Panel: SMM-Panel.RU.", "smm-panel.ru"),
+        ("(shop-x.co.uk)", "shop-x.co.uk"),
+        ("**shop-x.com**", "shop-x.com"),
+        ("www.shop-x.com/x", "www.shop-x.com"),
+        ("магазин:shop-x.com,", "shop-x.com"),
+        ("www.allegro.pl", "www.allegro.pl"),  # a file extension, but three labels
+        ("xn--80asehdb.xn--p1ai", "xn--80asehdb.xn--p1ai"),
+        ("cardshop.cc", "cardshop.cc"),
+        ("shop-x.COM", "shop-x.com"),
+    ],
+)
+def test_domains(text: str, expected: str) -> None:
+    assert of_type(text, "domain") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://shop-x.com/x",  # the URL's
+        "http://user@shop-x.com/",
+        "a.b@shop-x.com",  # the address's
+        "vendor@jabber.ru",
+        "photo.jpg result.json price.pdf report.docx",
+        "logs.zip checker.py install.sh notes.md main.rs script.pl video.mov",
+        "smm-panel.example",  # reserved, no public suffix
+        "version 1.2.3 and v2.0.1",
+        "12.05.2024",
+        "44$ ≈ 0.00107 BTC",
+        "done.Today we ship",  # a missing space, not a domain
+        "t.me/cardhouse_cvv",  # telegram.py reports the link
+        "telegram.me/cardhouse_cvv telegram.dog/x",
+        ONION,
+        "co.uk",
+        "3326742e9f5ce38d90ea4d37b43eeebc077dcbe5bb98e956bc74fd8f5fd3fcdd",
+        "a.b",
+        "shop-.com",
+    ],
+)
+def test_not_domains(text: str) -> None:
+    assert of_type(text, "domain") == []
+
+
+def test_file_extension_list_holds_only_real_tlds() -> None:
+    from publicsuffixlist import PublicSuffixList
+
+    psl = PublicSuffixList(only_icann=True)
+    for ext in FILE_EXTENSIONS:
+        assert psl.publicsuffix("x." + ext, accept_unknown=False) == ext
+
+
+def test_domain_later_in_a_url_path_is_reported() -> None:
+    # Only the URL's host is the URL's; a domain in its query stands on its own.
+    assert of_type("https://a-shop.com/go?to=b-shop.com", "domain") == ["b-shop.com"]
+
+
+# ---------------------------------------------------------------------------- all together
+
+
+def test_mixed_text() -> None:
+    text = ("Shop: https://shop-x.com/cards (mirror shop-y.ru), mail support@shop-x.com, "
+            "files: base.zip")
+    assert sorted((f.type, f.normalized) for f in find(text)) == [
+        ("domain", "shop-y.ru"),
+        ("email", "support@shop-x.com"),
+        ("url", "https://shop-x.com/cards"),
+    ]
+
+
+# ---------------------------------------------------------------------------- example export
+
+
+def _example() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (EXAMPLES / "expected_indicators.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _messages() -> dict[tuple[int, int], str]:
+    export = json.loads((EXAMPLES / "telegram_export" / "result.json").read_text("utf-8"))
+    out: dict[tuple[int, int], str] = {}
+    for section in ("chats", "left_chats"):
+        for chat in export.get(section, {}).get("list", []):
+            for message in chat["messages"]:
+                text = message.get("text", "")
+                if isinstance(text, list):
+                    text = "".join(p if isinstance(p, str) else p["text"] for p in text)
+                out[(chat["id"], message["id"])] = text
+    return out
+
+
+def test_example_urls_with_a_scheme_are_found() -> None:
+    messages = _messages()
+    urls = [e for e in _example()["entity_indicators"]
+            if e["type"] == "url" and "://" in e["value"]]
+    assert urls
+    checked = 0
+    for entity in urls:
+        for occurrence in entity["occurrences"]:
+            text = messages[(occurrence["chat_id"], occurrence["message_id"])]
+            if entity["value"] not in text:
+                continue  # a text_link: the target is not in the text
+            assert entity["value"] in values(text, "url")
+            checked += 1
+    assert checked
+
+
+def test_example_emails() -> None:
+    messages = _messages()
+    for entity in (e for e in _example()["entity_indicators"] if e["type"] == "email"):
+        expected = [] if entity["value"].endswith(".example") else [entity["value"]]
+        for occurrence in entity["occurrences"]:
+            text = messages[(occurrence["chat_id"], occurrence["message_id"])]
+            assert of_type(text, "email") == expected
+
+
+# ---------------------------------------------------------------------------- engine compatibility
+
+HS_SAMPLES = [
+    "mail: Vendor_24+shop@Mail.RU.", "почта:x-y@yandex.ru,", "«https://shop-x.com/x»",
+    "https://пример.рф/путь", "[shop](https://shop-x.com)", "магазин:shop-x.com,",
+    "Panel: SMM-Panel.RU.", f"Tor: http://{ONION}/",
+]
+
+
+def test_patterns_use_no_lookaround_or_backreferences() -> None:
+    for pattern in PATTERNS:
+        for construct in ("(?=", "(?!", "(?<=", "(?<!", "(?P=", "(?>"):
+            assert construct not in pattern.regex
+        assert re.search(r"\\[1-9]", pattern.regex) is None
+
+
+def test_hyperscan_compiles_the_patterns_and_sees_every_match() -> None:
+    hyperscan = pytest.importorskip("hyperscan")
+    database = hyperscan.Database()
+    database.compile(
+        expressions=[p.regex.encode() for p in PATTERNS],
+        ids=list(range(len(PATTERNS))),
+        elements=len(PATTERNS),
+        flags=[hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
+               | (hyperscan.HS_FLAG_CASELESS if p.caseless else 0) for p in PATTERNS],
+    )
+    for text in HS_SAMPLES:
+        hits: set[int] = set()
+
+        def on_match(pattern_id: int, start: int, end: int, flags: int,
+                     context: object, hits: set[int] = hits) -> None:
+            hits.add(pattern_id)
+
+        database.scan(text.encode(), match_event_handler=on_match)
+        for index, pattern in enumerate(PATTERNS):
+            if any(pattern.validate(m.group()) for m in _compiled(pattern).finditer(text)):
+                assert index in hits, (pattern.regex, text)

@@ -1,0 +1,85 @@
+# ruff: noqa: RUF001 -- the cases are look-alike characters on purpose
+"""``join_spaced`` and ``unleet``: the classifier-side undoing of two more tricks."""
+
+from __future__ import annotations
+
+import pytest
+
+from bazaarwatch.text import Folded, fold, join_spaced, unleet
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("f r e s h  c v v", "fresh cvv"),
+    ("buy f r e s h  c v v now", "buy fresh cvv now"),
+    ("c.v.v", "cvv"),
+    ("U.S.A. fullz", "USA. fullz"),
+    ("к а р т ы", "карты"),
+    ("d u m p s, t r a c k s", "dumps, tracks"),
+    ("new  f r e s h  stock", "new fresh stock"),
+])
+def test_join_spaced(raw: str, expected: str) -> None:
+    assert join_spaced(raw).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "a b", "I am a bot", "x y z1", "e.g. this", "1 2 3 4", "plain text", "", "a  b  c",
+])
+def test_join_spaced_leaves_ordinary_text(text: str) -> None:
+    folded = join_spaced(text)
+    assert folded.text is text
+
+
+def test_join_spaced_offsets() -> None:
+    raw = "f r e s h  c v v!"
+    folded = join_spaced(raw)
+    assert folded.text == "fresh cvv!"
+    assert folded.original(0, 5) == (0, 9)
+    assert folded.original(6, 9) == (11, 16)
+    assert folded.original(5, 6) == (9, 11)     # the kept space stands for the gap
+    assert folded.original(2, 3) == (4, 5)      # "e" is the "e"
+    assert folded.original(9, 10) == (16, 17)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("c4rd", "card"),
+    ("h4ck3r", "hacker"),
+    ("h4x0r", "haxor"),
+    ("b1tc01n", "bitcoin"),
+    ("fr3sh dump5", "fresh dump5"),
+    ("w33d", "weed"),
+    ("he11o", "hello"),
+    ("5h0p", "shop"),
+    ("p@ypal", "paypal"),
+    ("ca$h", "cash"),
+    ("H4CK", "HACK"),
+    ("l0gs and acc0unts", "logs and accounts"),
+])
+def test_unleet(raw: str, expected: str) -> None:
+    assert unleet(raw).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "covid19", "mp3", "win10", "ps5", "4k", "24/7", "$50", "@shop_bot", "fr33",
+    "user@mail.com", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "a1b2c3", "1337", "plain",
+])
+def test_unleet_leaves_real_digits(text: str) -> None:
+    assert unleet(text).text == text
+
+
+def test_unleet_keeps_offsets() -> None:
+    folded = unleet("buy c4rds")
+    assert folded.text == "buy cards"
+    assert folded.original(4, 9) == (4, 9)
+
+
+def test_steps_compose_and_map_back_to_the_raw_text() -> None:
+    raw = "ｆ ｒ ｅ ｓ ｈ  c\u200b4rds @ xyz[.]onion"
+    folded = fold(raw).then(join_spaced).then(unleet)
+    assert isinstance(folded, Folded)
+    assert folded.text == "fresh cards @ xyz.onion"
+    start = folded.text.index("fresh")
+    assert folded.original(start, start + 5) == (0, 9)
+    start = folded.text.index("cards")
+    assert raw[slice(*folded.original(start, start + 5))] == "c\u200b4rds"
+    start = folded.text.index("xyz.onion")
+    assert raw[slice(*folded.original(start, start + 9))] == "xyz[.]onion"
