@@ -30,6 +30,7 @@ def span_of(folded: Folded, needle: str) -> tuple[int, int]:
     ("caf" + "e\u0301", "café"),                       # combining accent composed
     ("зака" + "и\u0306", "закай"),                     # Cyrillic short i composed
     ("x²", "x2"),
+    ("ｶﾞｿﾘﾝ", "ガソリン"),                            # halfwidth katakana, voicing composed
 ])
 def test_nfkc(raw: str, expected: str) -> None:
     assert fold(raw).text == expected

@@ -38,8 +38,8 @@ def compute_tables() -> Tables:
     Returns the code point ranges of characters that NFKC may change in some context
     (their NFKC differs from themselves, or they combine with or compose onto the
     character before), and the ranges of those that attach to the character before
-    (a non-zero combining class, or composing although of class 0), at which a chunk
-    must not start.
+    (a non-zero combining class, or composing although of class 0, or normalizing to a
+    mark), at which a chunk must not start.
     """
     candidates: set[int] = set(_HANGUL_COMPOSING)
     attaching: set[int] = set(_HANGUL_COMPOSING)
@@ -47,10 +47,12 @@ def compute_tables() -> Tables:
         if 0xD800 <= cp <= 0xDFFF:
             continue
         ch = chr(cp)
-        if unicodedata.combining(ch):
+        normalized = unicodedata.normalize("NFKC", ch)
+        if unicodedata.combining(ch) or unicodedata.combining(normalized[0]):
+            # a mark, or a character NFKC turns into one (halfwidth katakana voicing)
             candidates.add(cp)
             attaching.add(cp)
-        elif unicodedata.normalize("NFKC", ch) != ch:
+        elif normalized != ch:
             candidates.add(cp)
         decomposition = unicodedata.decomposition(ch)
         if decomposition and not decomposition.startswith("<"):
