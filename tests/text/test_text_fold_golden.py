@@ -171,10 +171,13 @@ def test_defang_leaves_ordinary_text(text: str) -> None:
     assert fold(text).text == text
 
 
-def test_spaced_dot_between_words_is_always_a_dot() -> None:
-    # As specified: any " dot " between word characters. Prose rarely says it, but when
-    # it does the matching form reads a dot (kept in mind by the domain validator).
-    assert fold("the dot is here").text == "the.is here"
+def test_spaced_dot_is_a_dot_only_before_a_spelled_out_tld() -> None:
+    # " dot " is prose too: "the dot is here" must not become the domain "the.is".
+    assert fold("the dot is here").text == "the dot is here"
+    assert fold("a dot to the left").text == "a dot to the left"
+    assert fold("shop dot ru").text == "shop.ru"
+    assert fold("Market DOT Onion now").text == "Market.Onion now"
+    assert fold("mail me at ivan dot com").text == "mail me at ivan.com"
 
 
 def test_defang_offsets_cover_the_whole_token() -> None:

@@ -4,7 +4,8 @@ Security people and criminals alike break links and addresses so that chat apps 
 make them clickable and filters do not see them. The matching form restores them:
 
 - "[.]", "(.)", "{.}", "[dot]", "(dot)", "{dot}" (any case) become ".";
-- " dot " (spaced, any case) becomes "." only between word characters;
+- " dot " (spaced, any case) becomes "." only after a word character and before a
+  top-level domain vendors spell out this way (see ``_SPACED_TLDS``);
 - "hxxp" / "hXXp" / "hxxps" become "http" / "https" (upper case stays upper case);
 - "[:]//" and "[://]" become "://";
 - "[@]", "(@)", "{@}" become "@"; so do "[at]", "(at)", "{at}" (any case) between a
@@ -126,6 +127,23 @@ maybe_defanged: Callable[[str], bool] = _make_gate()
 """``maybe_defanged(text) -> bool``: False guarantees ``undefang`` would change nothing."""
 
 
+# " dot " is also an English word: it is read as "." only before a top-level domain
+# vendors write this way, and never before one that is also a common short word ("is",
+# "it", "me", "to", "in", "at", "no", "so", "do", "go", "be", "us"), so "the dot is here"
+# stays prose while "shop dot ru" becomes "shop.ru".
+_SPACED_TLDS = frozenset({
+    "com", "net", "org", "info", "biz", "ru", "su", "ua", "by", "kz", "uz", "onion", "io",
+    "cc", "co", "uk", "de", "fr", "es", "nl", "pl", "cz", "eu", "xyz", "top", "shop",
+    "store", "site", "online", "app", "dev", "pro", "club", "cn", "tk", "ws", "tv", "name",
+    "link", "life", "live", "space", "tech", "world", "vip", "fun", "icu"})
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _tld_after(text: str, i: int) -> bool:
+    m = _WORD.match(text, i)
+    return m is not None and m.group().lower() in _SPACED_TLDS
+
+
 def undefang(text: str) -> tuple[str, OffsetMap | None]:
     """Restore defanged dots, schemes, separators and at-signs in ``text``."""
     if not maybe_defanged(text):
@@ -149,7 +167,7 @@ def undefang(text: str) -> tuple[str, OffsetMap | None]:
                 start -= 1
             while end < len(text) and text[end] in " \t":
                 end += 1
-            if _word_before(text, start) and _word_after(text, end):
+            if _word_before(text, start) and _tld_after(text, end):
                 out.replace(start, end, ".")
         else:
             _bracketed(out, text, start, end, kind == "at")
