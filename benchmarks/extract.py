@@ -293,19 +293,30 @@ def _host_and_rest(value: str) -> tuple[str, str]:
     return value[:cut], value[cut:]
 
 
+def _host(host: str) -> str:
+    """A host name in lower case, an IDN as its ``xn--`` form."""
+    host = host.lower().rstrip(".")
+    if not host.isascii():
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii")
+    return host
+
+
 def canon(kind: str, value: str) -> str:
     """The form two tools' values of one type are compared in (lenient on purpose:
     letter case where it carries no meaning, schemes, trailing punctuation)."""
     value = clean(value)
     if kind in ("btc", "ltc"):
         return value.lower() if value.lower().startswith(("bc1", "tb1", "ltc1")) else value
-    if kind in ("eth", "session_id", "email", "domain", "xmpp"):
+    if kind == "domain":
+        return _host(value)
+    if kind in ("eth", "session_id", "email", "xmpp"):
         value = value.lower().rstrip(".")
         return re.sub(r"^(?:mailto|xmpp|jabber):", "", value)
     if kind == "bch":
         return value.lower().removeprefix("bitcoincash:")
     if kind in ("onion", "onion_v2"):
-        host = _host_and_rest(value)[0].lower().rstrip(".")
+        host = _host_and_rest(value)[0].lower().rstrip(".").split(":")[0]
         return host if host.endswith(".onion") else host + ".onion"
     if kind in ("telegram", "telegram_bot"):
         name = _TELEGRAM_PREFIX.sub("", value)
@@ -325,7 +336,7 @@ def canon(kind: str, value: str) -> str:
         return re.sub(r"\s", "", value).upper().removeprefix("0X")
     if kind == "url":
         host, rest = _host_and_rest(value)
-        return (host.lower() + rest).rstrip(".,;:!?)]}>'\"/")
+        return (_host(host) + rest).rstrip(".,;:!?)]}>'\"/")
     return value
 
 
@@ -439,6 +450,7 @@ XMPP_DOMAINS = ("jabber.ru", "xmpp.jp", "exploit.im", "jabber.cz", "thesecure.bi
                 "jabb.im", "jabber.de")
 NEWS_SITES = ("ria-news.ru", "citydaily.com", "gazeta-online.ru", "metro-news.net",
               "localtimes.org", "novosti24.ru")
+IDN_LABELS = ("магазин", "клад", "товары", "скидки", "доставка", "закладка", "опт")
 FILE_EXTS = ("jpg", "png", "json", "pdf", "txt", "exe", "mp4", "docx", "xlsx", "apk", "rar",
              "csv", "log", "html", "gif", "mp3", "webp", "sql", "ini", "bak")
 
@@ -513,7 +525,8 @@ class _Post:
         self.truth.append(Truth(kind, canon(kind, value), obfuscated))
 
     def neutral_host(self, value: str) -> None:
-        self.neutral.add(("domain", canon("domain", _host_and_rest(clean(value))[0])))
+        host = _host_and_rest(clean(value))[0].split(":")[0]
+        self.neutral.add(("domain", canon("domain", host)))
 
 
 class CorpusGenerator:
@@ -786,12 +799,21 @@ class CorpusGenerator:
             value = make[kind]()
             post.add(kind, value, obfuscated=obf)
             shown = self.zero_width(value, 4) if obf else value
+            if kind == "btc" and not obf:
+                variant = rng.random()
+                if variant < 0.05:  # a payment URI, as wallets copy it
+                    amount = f"?amount=0.0{rng.randrange(1, 99)}"
+                    shown = f"bitcoin:{value}" + rng.choice(("", amount))
+                elif variant < 0.08 and value.startswith("bc1"):  # from a QR code
+                    shown = value.upper()
         elif kind in ("onion", "onion_v2"):
             value = self.onion() if kind == "onion" else self.onion_v2()
             label = value.removesuffix(".onion")
             form = rng.random()
             if form < 0.3:
-                url = f"http://{value}/" + rng.choice(("login", "shop", "catalog", "?r=1"))
+                port = rng.choice((":8080", ":8000")) if rng.random() < 0.1 else ""
+                url = f"http://{value}{port}/" + rng.choice(("login", "shop", "catalog",
+                                                             "?r=1"))
                 post.add("url", url, obfuscated=obf)
             elif form < 0.5:
                 url = f"http://{value}"
@@ -868,6 +890,8 @@ class CorpusGenerator:
             domain = rng.choice(MAIL_DOMAINS)
             local = rng.choice((self.name().lower(), self.name().lower().replace("_", "."),
                                 rng.choice(WORDS) + str(rng.randrange(10, 9999))))
+            if rng.random() < 0.1:
+                local += "+" + rng.choice(("orders", "shop", "tg"))
             value = f"{local}@{domain}"
             post.add(kind, value, obfuscated=obf)
             post.neutral_host(domain)
@@ -878,6 +902,8 @@ class CorpusGenerator:
                 "/", "/shop", "/catalog/cards", "/login", f"/item/{rng.randrange(9999)}",
                 f"/?ref={rng.randrange(99999)}", f"/product.php?id={rng.randrange(999)}",
                 f"/ru/{self.name().lower()}"))
+            if rng.random() < 0.05:
+                host += f":{rng.choice((8080, 8443, 3000))}"
             url = rng.choice(("https://", "http://")) + host + path
             post.add(kind, url, obfuscated=obf)
             post.neutral_host(url)
@@ -888,6 +914,8 @@ class CorpusGenerator:
             shown = url
         elif kind == "domain":
             value = self.domain()
+            if ru and rng.random() < 0.1:  # an IDN name, as Russian shops register them
+                value = rng.choice(IDN_LABELS) + rng.choice(("", "24", "-shop")) + ".рф"
             post.add(kind, value, obfuscated=obf)
             post.neutral.add(("url", canon("url", value)))
             shown = self.defang_dot(value, value.rindex(".")) if obf else value
@@ -1255,14 +1283,21 @@ class Scored:
     fp_causes: dict[str, Counter[str]]
 
 
-def _cause(value: str, message: Message) -> str:
+def _cause(kind: str, value: str, message: Message) -> str:
     """Which hard negative (if any) a false positive came from."""
     cleaned = clean(value).lower()
     digits = re.sub(r"\D", "", cleaned)
-    for kind, snippet in message.negatives:
+    for negative, snippet in message.negatives:
         written = clean(snippet).lower()
         if cleaned and (cleaned in written or (len(digits) > 6 and digits in written)):
-            return kind
+            return negative
+    mine = canon(kind, value)
+    for other_kind, other in [*((t.type, t.canon) for t in message.truth), *message.neutral]:
+        if other_kind == kind and mine and other != mine:
+            if other.startswith(mine):
+                return f"cut short: {other!r}"
+            if mine.startswith(other):
+                return f"runs on past {other!r}"
     if message.truth:
         for item in message.truth:
             if cleaned.lower() in item.canon.lower() or item.canon.lower() in cleaned.lower():
@@ -1294,8 +1329,8 @@ def score(run: Run, corpus: Sequence[Message], examples: int) -> Scored:
             if key in truth or key in message.neutral:
                 continue
             scores[key[0]].fp += 1
-            cause = _cause(value, message)
-            causes[key[0]][cause] += 1
+            cause = _cause(key[0], value, message)
+            causes[key[0]][re.sub(r":.*", "", cause)] += 1
             if len(fps[key[0]]) < examples:
                 fps[key[0]].append(Example(value, message.text, cause))
     return Scored(dict(scores), dict(fps), dict(fns), dict(causes))
@@ -1347,9 +1382,12 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -
 
 
 def _snippet(text: str, value: str, width: int = 150) -> str:
+    if "xn--" in value:
+        with contextlib.suppress(UnicodeError):
+            value = value.encode().decode("idna")
     at = text.find(value)
     if at < 0:
-        at = text.find(clean(value)[:8])
+        at = text.find(value[:8])
     start = max(0, at - 40) if at >= 0 else 0
     piece = text[start:start + width]
     return ascii(piece) if any(ord(c) in _INVISIBLE for c in piece) else repr(piece)
@@ -1384,10 +1422,10 @@ def report(corpus: Sequence[Message], megabytes: float, runs: list[Run],
                  and ours.seconds else "")
         rows.append([run.tool.name, run.tool.version, f"{run.seconds:.2f}",
                      f"{run.cpu_seconds:.2f}", f"{len(corpus) / run.seconds:,.0f}",
-                     f"{mbs:.2f}", f"{1e6 * run.seconds / len(corpus):.1f}", str(run.errors),
-                     ratio])
-    print(table(["tool", "version", "wall s", "cpu s", "messages/s", "MB/s", "µs/msg",
-                 "errors", "vs bazaarwatch"], rows))
+                     f"{mbs:.2f}", f"{megabytes / run.cpu_seconds:.2f}",
+                     f"{1e6 * run.seconds / len(corpus):.1f}", str(run.errors), ratio])
+    print(table(["tool", "version", "wall s", "cpu s", "messages/s", "MB/s", "MB/cpu s",
+                 "µs/msg", "errors", "vs bazaarwatch"], rows))
     for label, count, size, seconds in split:
         print(f"  bazaarwatch on {label} alone: {count:,} messages of {size / count:.0f} "
               f"bytes on average, {1e6 * seconds / count:.1f} µs/message, "
@@ -1453,7 +1491,7 @@ def report(corpus: Sequence[Message], megabytes: float, runs: list[Run],
                 print(f"    FP {ex.value!r} [{ex.note}] in {_snippet(ex.text, ex.value)}")
             for ex in result.false_negatives.get(kind, []):
                 print(f"    FN {ex.value!r}{' [' + ex.note + ']' if ex.note else ''} in "
-                      f"{_snippet(ex.text, ex.value[:10])}")
+                      f"{_snippet(ex.text, ex.value)}")
 
     if ours:
         goals(ours, runs, scored, megabytes, cores)

@@ -25,6 +25,7 @@ from bazaarwatch.indicators.contacts import (
     validate_pgp_block,
     validate_tox,
 )
+from bazaarwatch.indicators.engine import compile_pattern
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -38,7 +39,7 @@ class Found(NamedTuple):
 
 @cache
 def _compiled(pattern: Pattern) -> re.Pattern[str]:
-    return re.compile(pattern.regex, re.IGNORECASE if pattern.caseless else 0)
+    return compile_pattern(pattern)
 
 
 def find(text: str, patterns: list[Pattern] | None = None) -> list[Found]:

@@ -34,6 +34,7 @@ from bazaarwatch.indicators.crypto import (
     validate_trx,
     validate_xmr,
 )
+from bazaarwatch.indicators.engine import compile_pattern
 
 HERE = Path(__file__).parent
 EXAMPLES = HERE.parents[1] / "examples" / "expected_indicators.json"
@@ -65,7 +66,7 @@ class Found(NamedTuple):
 
 @cache
 def compiled() -> list[tuple[Pattern, re.Pattern[str]]]:
-    return [(p, re.compile(p.regex, re.IGNORECASE if p.caseless else 0)) for p in PATTERNS]
+    return [(p, compile_pattern(p)) for p in PATTERNS]
 
 
 def extract(text: str) -> list[Found]:

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from bazaarwatch.indicators.base import Pattern
+from bazaarwatch.indicators.engine import compile_pattern
 from bazaarwatch.indicators.finance import IBAN_LENGTHS, PATTERNS, validate_card, validate_iban
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -30,7 +31,7 @@ class Found(NamedTuple):
 
 @cache
 def _compiled(pattern: Pattern) -> re.Pattern[str]:
-    return re.compile(pattern.regex, re.IGNORECASE if pattern.caseless else 0)
+    return compile_pattern(pattern)
 
 
 def find(text: str) -> list[Found]:

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from bazaarwatch.indicators.base import Pattern
+from bazaarwatch.indicators.engine import compile_pattern
 from bazaarwatch.indicators.onion import PATTERNS, validate_onion
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -37,7 +38,7 @@ class Found(NamedTuple):
 
 @cache
 def _compiled(pattern: Pattern) -> re.Pattern[str]:
-    return re.compile(pattern.regex, re.IGNORECASE if pattern.caseless else 0)
+    return compile_pattern(pattern)
 
 
 def find(text: str) -> list[Found]:

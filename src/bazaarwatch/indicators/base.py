@@ -10,7 +10,10 @@ look-behind or look-ahead, no back-references; anchor with ``\\b`` or character 
 Patterns see the *matching* form of the text (see ``bazaarwatch.text``): NFKC, zero-width
 and bidi characters removed, defanged dots and schemes restored. Letter case is kept
 (checksums such as EIP-55 and bech32's case rules need it); patterns that should ignore
-case say so with ``caseless``.
+case say so with ``caseless``. ``\\b`` and ``\\w`` mean ASCII word characters (as in
+hyperscan); write non-ASCII letters as explicit ranges. A pattern that needs context
+around the value (a "fingerprint:" label) puts the value in a group named ``v``: the
+validator still sees the whole match, but the indicator's span is the group's.
 """
 
 from __future__ import annotations

@@ -55,15 +55,14 @@ class Extractor:
     """Built once (compiling the database takes a moment), then used for every message."""
 
     def __init__(self, patterns: Sequence[Pattern], *, use_hyperscan: bool = True) -> None:
-        self.compiled = [_Compiled(p, re.compile(p.regex, re.IGNORECASE if p.caseless else 0))
-                         for p in patterns]
+        self.compiled = [_Compiled(p, compile_pattern(p)) for p in patterns]
         self.rank = {t: i for i, t in enumerate(PRIORITY)}
         self.database: Any = None
         if use_hyperscan and hyperscan is not None:
             self.database = hyperscan.Database()
             flags = [hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
                      | (hyperscan.HS_FLAG_CASELESS if p.caseless else 0) for p in patterns]
-            self.database.compile(expressions=[p.regex.encode() for p in patterns],
+            self.database.compile(expressions=[_unnamed(p.regex).encode() for p in patterns],
                                   ids=list(range(len(patterns))), elements=len(patterns),
                                   flags=flags)
 
@@ -90,11 +89,12 @@ class Extractor:
         matching = folded.text
         found: list[Indicator] = []
         for compiled in self._candidates(matching):
+            value_group = "v" if "v" in compiled.regex.groupindex else 0
             for match in compiled.regex.finditer(matching):
                 verdict = compiled.pattern.validate(match.group())
                 if verdict is None:
                     continue
-                start, end = folded.original(match.start(), match.end())
+                start, end = folded.original(*match.span(value_group))
                 found.append(Indicator(type=verdict.type or compiled.pattern.type,
                                        value=text[start:end], normalized=verdict.normalized,
                                        start=start, end=end, checked=verdict.checked))
@@ -120,6 +120,18 @@ class Extractor:
                 continue
             kept.append(candidate)
         return sorted(kept, key=lambda i: (i.start, i.end, i.type))
+
+
+def compile_pattern(pattern: Pattern) -> re.Pattern[str]:
+    """The pattern for Python's ``re``, with hyperscan's meaning of ``\\b`` and ``\\w``:
+    ASCII word characters only, so "0x…для" still ends an address at the Cyrillic letter.
+    Non-ASCII letters a pattern needs are written as explicit ranges."""
+    return re.compile(pattern.regex, re.ASCII | (re.IGNORECASE if pattern.caseless else 0))
+
+
+def _unnamed(regex: str) -> str:
+    """Hyperscan has no named groups; the value group is only for ``re``'s spans."""
+    return regex.replace("(?P<v>", "(")
 
 
 def _collect(pattern_id: int, start: int, end: int, flags: int, hits: list[int]) -> None:
