@@ -16,6 +16,7 @@ from typing import Any
 import click
 import msgspec
 import orjson
+import phonenumbers
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -88,8 +89,18 @@ _keep_option = click.option(
          "default only a masked form and a keyed hash for linking are stored).")
 
 
+def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    region = value.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise click.BadParameter(f"{value!r} is not an ISO 3166 region code phone numbers "
+                                 "know (e.g. RU, UA, US, DE, GB)")
+    return region
+
+
 _region_option = click.option(
-    "--region", metavar="CC", default=None,
+    "--region", metavar="CC", default=None, callback=_region,
     help="Also read phone numbers written without +country code as numbers of this region "
          "(ISO 3166 alpha-2, e.g. RU, UA, US). Without it only international numbers count.")
 _reveal_option = click.option(
@@ -98,7 +109,7 @@ _reveal_option = click.option(
 
 
 def _options(keep_sensitive: bool, region: str | None) -> Options:
-    return Options(extractor=default_extractor(region.upper() if region else None),
+    return Options(extractor=default_extractor(region),
                    keep_sensitive=keep_sensitive)
 
 
@@ -294,7 +305,7 @@ def extract_command(file: str, region: str | None, reveal: bool) -> None:
     domain iban card. Offsets are code points of the original text; "checked" is false
     when a checksum exists but the value does not use it (all-lower-case Ethereum).
     """
-    extractor = default_extractor(region.upper() if region else None)
+    extractor = default_extractor(region)
     decoder = msgspec.json.Decoder(_Line)
     stream = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
     write = sys.stdout.buffer.write

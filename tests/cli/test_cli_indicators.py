@@ -134,3 +134,14 @@ def test_report_lists_indicators_with_cards_masked(tmp_path: Path) -> None:
     assert "411111******1111" in html
     assert "4111111111111111" not in html and "4111 1111 1111 1111" not in html
     assert ".onion" in html
+
+
+def test_region_reads_national_phone_numbers_and_rejects_unknown_codes() -> None:
+    line = json.dumps({"id": 1, "text": "звоните 8 916 123-45-67"}) + "\n"
+    international_only = json.loads(run("extract", stdin=line).stdout)
+    assert international_only["indicators"] == []
+    russian = json.loads(run("extract", "--region", "ru", stdin=line).stdout)
+    assert [(i["type"], i["normalized"]) for i in russian["indicators"]] == [
+        ("phone", "+79*******67")]
+    unknown = run("extract", "--region", "ZZ", stdin=line)
+    assert unknown.returncode == 2 and "'ZZ'" in unknown.stderr
