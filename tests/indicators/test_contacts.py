@@ -43,14 +43,20 @@ def _compiled(pattern: Pattern) -> re.Pattern[str]:
 
 
 def find(text: str, patterns: list[Pattern] | None = None) -> list[Found]:
+    """Like the engine: the validator sees the whole match, the value is group ``v``'s."""
     out: list[Found] = []
     for pattern in PATTERNS if patterns is None else patterns:
         for m in _compiled(pattern).finditer(text):
             verdict = pattern.validate(m.group())
             if verdict is not None:
-                out.append(Found(verdict.type or pattern.type, m.group(), verdict.normalized,
+                value = m.group("v") if "v" in m.re.groupindex else m.group()
+                out.append(Found(verdict.type or pattern.type, value, verdict.normalized,
                                  verdict.checked))
     return out
+
+
+def values(text: str, type_: str) -> list[str]:
+    return [f.value for f in find(text) if f.type == type_]
 
 
 def of_type(text: str, type_: str) -> list[tuple[str, bool]]:
@@ -171,6 +177,19 @@ def test_not_xmpp(text: str) -> None:
     assert of_type(text, "xmpp") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Jabber: south_deal@jabber.ru", "south_deal@jabber.ru"),
+        ("xmpp:vendor@example.com", "vendor@example.com"),
+        ("JID = vendor@example.com.", "vendor@example.com"),
+        ("(vendor@exploit.im)", "vendor@exploit.im"),
+    ],
+)
+def test_xmpp_value_is_the_address_without_its_label(text: str, value: str) -> None:
+    assert values(text, "xmpp") == [value]
+
+
 def test_xmpp_domain_rule() -> None:
     assert is_xmpp_domain("jabber.ru")
     assert is_xmpp_domain("XMPP.jp")
@@ -204,6 +223,13 @@ def test_wickr(text: str, expected: str) -> None:
 )
 def test_not_wickr(text: str) -> None:
     assert of_type(text, "wickr") == []
+
+
+def test_wickr_and_threema_values_are_the_ids_without_their_labels() -> None:
+    assert values("Wickr Me - Drugs.King, threema: ABCD2345", "wickr") == ["Drugs.King"]
+    assert values("wickr id: @vendor24.", "wickr") == ["vendor24"]
+    assert values("Wickr Me - Drugs.King, threema: ABCD2345", "threema") == ["ABCD2345"]
+    assert values("https://threema.id/ABCD2345", "threema") == ["ABCD2345"]
 
 
 @pytest.mark.parametrize(
@@ -357,6 +383,38 @@ def test_pgp_fingerprint_near_a_keyword(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "fingerprint: CEF57B13CDF7BF5A67396AFE71C091B05DC82384",
+        "PGP fingerprint CEF57B13CDF7BF5A67396AFE71C091B05DC82384",
+        "GPG-fingerprint=CEF57B13CDF7BF5A67396AFE71C091B05DC82384",
+        "Primary key fingerprint: CEF5 7B13 CDF7 BF5A 6739  6AFE 71C0 91B0 5DC8 2384",
+        "PGP key: CEF57B13CDF7BF5A67396AFE71C091B05DC82384",
+        "GPG:CEF57B13CDF7BF5A67396AFE71C091B05DC82384",
+        "OpenPGP: 0xCEF57B13CDF7BF5A67396AFE71C091B05DC82384",
+        "gpg fpr cef57b13cdf7bf5a67396afe71c091b05dc82384",
+    ],
+)
+def test_pgp_fingerprint_labels(text: str) -> None:
+    assert of_type(text, "pgp") == [(ED25519_FPR, False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("PGP: CEF57B13CDF7BF5A67396AFE71C091B05DC82384.",
+         "CEF57B13CDF7BF5A67396AFE71C091B05DC82384"),
+        ("Key fingerprint = CEF5 7B13 CDF7 BF5A 6739  6AFE 71C0 91B0 5DC8 2384",
+         "CEF5 7B13 CDF7 BF5A 6739  6AFE 71C0 91B0 5DC8 2384"),
+        ("OpenPGP fingerprint: (0xcef57b13cdf7bf5a67396afe71c091b05dc82384)",
+         "cef57b13cdf7bf5a67396afe71c091b05dc82384"),
+    ],
+)
+def test_pgp_fingerprint_value_is_the_hex_alone(text: str, value: str) -> None:
+    assert values(text, "pgp") == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "CEF57B13CDF7BF5A67396AFE71C091B05DC82384",  # no keyword: could be anything
         "sha1 CEF57B13CDF7BF5A67396AFE71C091B05DC82384",
         "PGP key? no, ETH 0x7438F0D53b7717881CB47925FD0CB333De3aCa4A",
@@ -366,6 +424,14 @@ def test_pgp_fingerprint_near_a_keyword(text: str) -> None:
         "PGP: CEF57B13CDF7BF5A67396AFE71C091B05DC8238",  # 39 digits
         "PGP: CEF57B13CDF7BF5A67396AFE71C091B05DC823841",  # 41 digits
         "PGP tx 3326742e9f5ce38d90ea4d37b43eeebc077dcbe5bb98e956bc74fd8f5fd3fcdd",
+        # "PGP" somewhere before a hash is not a label
+        "-----END PGP PUBLIC KEY BLOCK----- | build 3593026d5f0e2a8b9c1d4e7f6a5b4c3d2e1f0a9b",
+        "PGP key in the pinned post. commit 3593026d5f0e2a8b9c1d4e7f6a5b4c3d2e1f0a9b",
+        "see PGP. 3593026d5f0e2a8b9c1d4e7f6a5b4c3d2e1f0a9b",
+        "PGP 3593026d5f0e2a8b9c1d4e7f6a5b4c3d2e1f0a9b",  # a bare "PGP" needs ":" or "="
+        "GPG signed, sha1 3593026d5f0e2a8b9c1d4e7f6a5b4c3d2e1f0a9b",
+        "fingerprint of the build: 3593026d5f0e2a8b9c1d4e7f6a5b4c3d2e1f0a9b",
+        "mypgp: 3593026d5f0e2a8b9c1d4e7f6a5b4c3d2e1f0a9b",
     ],
 )
 def test_not_pgp_fingerprints(text: str) -> None:
@@ -524,6 +590,8 @@ HS_SAMPLES = [
     "wickr: drugs_king", "Threema ID: ECHOECHO", "https://threema.id/ABCD2345",
     f"key:\n{ED25519_BLOCK}", RSA_BLOCK,
     "Key fingerprint = CEF5 7B13 CDF7 BF5A 6739  6AFE 71C0 91B0 5DC8 2384",
+    "OpenPGP: 0xcef57b13cdf7bf5a67396afe71c091b05dc82384",
+    "GPG FPR CEF57B13CDF7BF5A67396AFE71C091B05DC82384",
     "Звони +7 (999) 123-45-67", "WhatsApp +44 7700 900481",
 ]
 

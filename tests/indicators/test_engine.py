@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- Cyrillic domain names, on purpose
 """The extraction engine on the bundled example export and on crafted texts."""
 
 from __future__ import annotations
@@ -112,3 +113,110 @@ def test_resolution_keeps_containers_and_drops_the_weaker_overlap() -> None:
         Indicator(type="onion", value="o", normalized="o", start=7, end=30),
     ])
     assert [(i.type, i.start) for i in resolved] == [("url", 0), ("onion", 7)]
+
+
+# ---------------------------------------------------------------------------- cross-type cases
+
+FPR = "3593026d5f0e2a8b9c1d4e7f6a5b4c3d2e1f0a9b"
+
+
+def _extracted(text: str) -> list[tuple[str, str, str]]:
+    """(type, value, normalized), checked against the text's spans and the ``re`` engine."""
+    found = default_extractor().extract(text)
+    assert all(text[i.start:i.end] == i.value for i in found)
+    assert found == Extractor(patterns(), use_hyperscan=False).extract(text)
+    return [(i.type, i.value, i.normalized) for i in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("call +4915142127807", "+4915142127807"),  # Luhn-valid, a Visa prefix
+        ("WA +6282294846165, 24/7", "+6282294846165"),  # Luhn-valid
+    ],
+)
+def test_a_plus_and_digits_are_a_phone_not_a_card(text: str, phone: str) -> None:
+    assert _extracted(text) == [("phone", phone, phone)]
+
+
+@pytest.mark.parametrize("text", ["трек 69902651972023", "65358624538959", "36097832323038"])
+def test_luhn_valid_14_digit_tracking_numbers_are_not_cards(text: str) -> None:
+    assert _extracted(text) == []
+
+
+def test_a_diners_card_in_its_layout_is_still_a_card() -> None:
+    assert _extracted("card 3056 930902 5904 exp 12/27") == [
+        ("card", "3056 930902 5904", "30569309025904")]
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("https://t.me/+QZsrVrfYgbWtGrQ_", "https://t.me/+QZsrVrfYgbWtGrQ_"),
+        ("shop: https://shop.cc/a_b_.", "https://shop.cc/a_b_"),
+    ],
+)
+def test_a_url_keeps_its_trailing_underscore(text: str, url: str) -> None:
+    assert ("url", url, url) in _extracted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "domain"),
+    [
+        ("закладка.рф", "закладка.рф"),
+        ("заходи на магазин-shop.рф!", "магазин-shop.рф"),
+        ("сайт.рус", "сайт.рус"),
+        ("пример.укр", "пример.укр"),
+        ("example.рф", "example.рф"),
+        ("Сайт: ЗАКЛАДКА.РФ.", "закладка.рф"),
+    ],
+)
+def test_cyrillic_domains(text: str, domain: str) -> None:
+    assert [(t, n) for t, _, n in _extracted(text)] == [("domain", domain)]
+
+
+def test_cyrillic_email_is_an_email_not_a_domain() -> None:
+    assert _extracted("пиши info@магазин.рф") == [
+        ("email", "info@магазин.рф", "info@магазин.рф")]
+
+
+@pytest.mark.parametrize("text", ["Привет.Как дела", "привет.как дела", "и т.д. по г.москва"])
+def test_russian_prose_is_not_a_domain(text: str) -> None:
+    assert _extracted(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"-----END PGP PUBLIC KEY BLOCK----- | build {FPR}",
+        f"PGP key in the pinned post. commit {FPR}",
+        f"see PGP. {FPR}",
+    ],
+)
+def test_a_hash_after_a_pgp_mention_is_not_a_fingerprint(text: str) -> None:
+    assert [t for t, _, _ in _extracted(text)] == []
+
+
+def test_a_labelled_fingerprint_spans_the_hex_alone() -> None:
+    assert _extracted(f"PGP fingerprint: {FPR}") == [("pgp", FPR, FPR.upper())]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("Jabber: south_deal@jabber.ru", "xmpp", "south_deal@jabber.ru"),
+        ("jabber: vendor@gmail.com", "xmpp", "vendor@gmail.com"),
+        ("Wickr Me - Drugs.King", "wickr", "Drugs.King"),
+        ("Threema ID: ECHOECHO", "threema", "ECHOECHO"),
+    ],
+)
+def test_messenger_ids_span_the_id_without_its_label(text: str, kind: str, value: str) -> None:
+    assert [(t, v) for t, v, _ in _extracted(text)] == [(kind, value)]
+
+
+def test_a_phone_that_runs_on_into_more_digits_keeps_only_its_own_span() -> None:
+    text = "Тел: +6282294846165 24/7"
+    [phone] = default_extractor().extract(text)
+    assert phone.type == "phone"
+    assert phone.value == "+6282294846165"
+    assert text[phone.start:phone.end] == phone.value

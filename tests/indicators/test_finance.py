@@ -147,7 +147,6 @@ def luhn_complete(prefix: str) -> str:
 CARDS = [
     "4111111111111111",  # Visa
     "4012888888881881",  # Visa
-    "4222222222222",  # Visa, 13 digits
     luhn_complete("411111111111111111"),  # Visa, 19 digits
     "5555555555554444",  # Mastercard
     "5105105105105100",  # Mastercard
@@ -162,7 +161,7 @@ CARDS = [
     "3530111333300000",  # JCB
     "3566002020360505",  # JCB
     "6200000000000005",  # UnionPay
-    "30569309025904",  # Diners Club, 14 digits
+    luhn_complete("305693090259040"),  # Diners Club, 16 digits
     "6759649826438453",  # Maestro
     luhn_complete("501800000000000"),  # Maestro 50
     luhn_complete("220000000000000"),  # Mir
@@ -170,10 +169,13 @@ CARDS = [
 ]
 
 
+#: Short cards, valid only in the one layout they are printed in.
+VISA_13 = "4222222222222"  # old Visa: contiguous only
+DINERS_14 = "30569309025904"  # Diners Club: 4-6-4 only
+
+
 def grouped(card: str, sep: str = " ") -> str:
-    if len(card) == 15:
-        return sep.join((card[:4], card[4:10], card[10:]))
-    if len(card) == 14:
+    if len(card) in (14, 15):
         return sep.join((card[:4], card[4:10], card[10:]))
     return sep.join(card[i : i + 4] for i in range(0, 16, 4)) + (
         sep + card[16:] if len(card) > 16 else "")
@@ -186,13 +188,65 @@ def test_cards_contiguous_and_grouped(card: str) -> None:
     assert of_type(f"card {grouped(card, '-')}.", "card") == [card]
 
 
-@pytest.mark.parametrize("card", CARDS)
+@pytest.mark.parametrize("card", [*CARDS, VISA_13, DINERS_14])
 def test_every_one_digit_change_is_rejected(card: str) -> None:
+    def written(digits: str) -> str:
+        return grouped(digits) if len(digits) == 14 else digits
+
+    assert validate_card(written(card)) is not None
     for i, original in enumerate(card):
         for replacement in "0123456789":
             if replacement != original:
                 changed = card[:i] + replacement + card[i + 1 :]
-                assert validate_card(changed) is None, changed
+                assert validate_card(written(changed)) is None, changed
+
+
+def test_13_digit_visa_only_contiguous() -> None:
+    assert of_type(f"card {VISA_13}", "card") == [VISA_13]
+    assert of_type(f"card {grouped(VISA_13)}", "card") == []  # 4-4-4-1: not a Visa layout
+
+
+def test_14_digit_cards_only_diners_club_in_its_4_6_4_layout() -> None:
+    assert of_type(f"card {grouped(DINERS_14)}", "card") == [DINERS_14]
+    assert of_type(f"card {grouped(DINERS_14, '-')}.", "card") == [DINERS_14]
+    assert of_type(f"Diners {DINERS_14[:4]} {DINERS_14[4:10]} {DINERS_14[10:]}", "card") == [
+        DINERS_14]
+    assert of_type(f"card {DINERS_14}", "card") == []  # contiguous: a tracking number as much
+    four_four = " ".join((DINERS_14[:4], DINERS_14[4:8], DINERS_14[8:12], DINERS_14[12:]))
+    assert of_type(f"card {four_four}", "card") == []
+    diners_38 = luhn_complete("3800000000000")
+    assert of_type(grouped(diners_38), "card") == [diners_38]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Luhn-valid 14-digit tracking numbers in Maestro/Discover/Diners ranges
+        "трек 69902651972023",
+        "65358624538959",
+        "36097832323038",
+        "6535 862453 8959",  # Discover/Maestro prefix in the Diners layout: still not Diners
+        luhn_complete("5600000000000"),  # 14-digit Maestro
+        luhn_complete("560000000000"),  # 13-digit Maestro
+        luhn_complete("56000000000000"),  # 15-digit Maestro
+    ],
+)
+def test_short_numbers_outside_visa_and_diners_are_not_cards(text: str) -> None:
+    assert of_type(text, "card") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+4915142127807",  # 13 digits, Luhn-valid, Visa range
+        "+6282294846165",  # 13 digits, Luhn-valid
+        "call +4915142127807 now",
+        "+4111111111111111",
+        "+4111 1111 1111 1111",
+    ],
+)
+def test_digits_after_a_plus_are_a_phone_not_a_card(text: str) -> None:
+    assert of_type(text, "card") == []
 
 
 @pytest.mark.parametrize(

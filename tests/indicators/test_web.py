@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- Cyrillic domain names, on purpose
 """E-mail addresses, URLs and domains (``bazaarwatch.indicators.web``)."""
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def values(text: str, type_: str) -> list[str]:
         ("mailto:x@proton.me?subject=hi", "x@proton.me"),
         ("почта:x-y@yandex.ru,", "x-y@yandex.ru"),
         ("x@xn--80asehdb.xn--p1ai", "x@xn--80asehdb.xn--p1ai"),
+        ("info@магазин.рф", "info@магазин.рф"),
+        ("почта: Info@Магазин.РФ.", "Info@магазин.рф"),
+        ("sales@example.рус", "sales@example.рус"),
     ],
 )
 def test_emails(text: str, expected: str) -> None:
@@ -127,6 +131,36 @@ def test_urls(text: str, value: str, expected: str) -> None:
         (value, expected)]
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # "_", "-", "=", "/", "~", "+" are URL characters, also at the end
+        ("https://t.me/+QZsrVrfYgbWtGrQ_", "https://t.me/+QZsrVrfYgbWtGrQ_"),
+        ("https://shop.cc/a_b_", "https://shop.cc/a_b_"),
+        ("join https://shop.cc/a_b_.", "https://shop.cc/a_b_"),
+        ("https://shop.cc/x-", "https://shop.cc/x-"),
+        ("https://shop.cc/?ref=", "https://shop.cc/?ref="),
+        ("https://shop.cc/~vendor/", "https://shop.cc/~vendor/"),
+        ("https://shop.cc/~", "https://shop.cc/~"),
+        ("https://shop.cc/a+", "https://shop.cc/a+"),
+        # sentence punctuation and unpaired brackets are not
+        ("https://shop.cc/a_b_!", "https://shop.cc/a_b_"),
+        ("(https://shop.cc/a_)", "https://shop.cc/a_"),
+        ("see https://shop.cc/a?", "https://shop.cc/a"),
+        ("[t](https://shop.cc/a_)", "https://shop.cc/a_"),
+        ("[https://shop.cc/a](https://shop.cc/b)", "https://shop.cc/a"),
+        # paired brackets belong to the URL
+        ("https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        ("(see https://en.wikipedia.org/wiki/Foo_(bar)).",
+         "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        ("http://[2001:db8::1]", "http://[2001:db8::1]"),
+        ("https://shop.cc/q?a[0]=1", "https://shop.cc/q?a[0]=1"),
+    ],
+)
+def test_url_ends(text: str, value: str) -> None:
+    assert values(text, "url")[:1] == [value]
+
+
 def test_restored_defanged_url() -> None:
     restored = "hxxps[:]//shop-x[.]com/x".replace("hxxp", "http").replace("[:]", ":")
     restored = restored.replace("[.]", ".")
@@ -169,6 +203,16 @@ def test_not_urls(text: str) -> None:
         ("xn--80asehdb.xn--p1ai", "xn--80asehdb.xn--p1ai"),
         ("cardshop.cc", "cardshop.cc"),
         ("shop-x.COM", "shop-x.com"),
+        # Cyrillic internationalized names, as written
+        ("закладка.рф", "закладка.рф"),
+        ("сайт: магазин-shop.рф,", "магазин-shop.рф"),
+        ("сайт.рус", "сайт.рус"),
+        ("пример.укр", "пример.укр"),
+        ("example.рф", "example.рф"),
+        ("ЗАКЛАДКА.РФ.", "закладка.рф"),
+        ("(ёлка.рф)", "ёлка.рф"),
+        ("www.закладка.рф/путь", "www.закладка.рф"),
+        ("дом.рф", "дом.рф"),
     ],
 )
 def test_domains(text: str, expected: str) -> None:
@@ -196,6 +240,16 @@ def test_domains(text: str, expected: str) -> None:
         "3326742e9f5ce38d90ea4d37b43eeebc077dcbe5bb98e956bc74fd8f5fd3fcdd",
         "a.b",
         "shop-.com",
+        # Russian prose without a space after the full stop: no public suffix
+        "Привет.Как дела",
+        "привет.как дела",
+        "т.е. так и т.д.",
+        "доставка по г.москва",  # an abbreviation; Cyrillic names have two letters at least
+        "пример.рфы",  # the TLD is the whole word
+        "пример.рф-",
+        "https://пример.рф/путь",  # the URL's
+        "info@магазин.рф",  # the address's
+        "сайѕ.рф",  # a Macedonian dze among Russian letters: a look-alike
     ],
 )
 def test_not_domains(text: str) -> None:
@@ -280,7 +334,8 @@ def test_example_emails() -> None:
 HS_SAMPLES = [
     "mail: Vendor_24+shop@Mail.RU.", "почта:x-y@yandex.ru,", "«https://shop-x.com/x»",
     "https://пример.рф/путь", "[shop](https://shop-x.com)", "магазин:shop-x.com,",
-    "Panel: SMM-Panel.RU.", f"Tor: http://{ONION}/",
+    "Panel: SMM-Panel.RU.", f"Tor: http://{ONION}/", "закладка.рф", "info@магазин.рф",
+    "https://t.me/+QZsrVrfYgbWtGrQ_", "(https://en.wikipedia.org/wiki/Foo_(bar)).",
 ]
 
 

@@ -30,12 +30,15 @@ class Verdict:
     phone). ``checked`` is False where the type has a checksum the value does not use
     (an all-lower-case Ethereum address): accepted, but marked unchecked.
     ``type`` overrides the pattern's type when validation tells more (a Telegram name
-    ending in "bot" is a ``telegram_bot``).
+    ending in "bot" is a ``telegram_bot``). ``length`` is set when the value is only the
+    first ``length`` characters of the candidate (a phone number that ran on into the
+    digits after it).
     """
 
     normalized: str
     checked: bool = True
     type: str | None = None
+    length: int | None = None
 
 
 Validator = Callable[[str], Verdict | None]

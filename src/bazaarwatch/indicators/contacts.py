@@ -21,15 +21,15 @@ Types and rules:
 
   Such addresses are *not* e-mails: ``web.py`` rejects addresses on XMPP-only hosts
   (:func:`is_xmpp_domain`) and labelled ones (``jabber: x@gmail.com`` is a JID on a host
-  that also does mail; the label says which one is meant). Normalized ``user@host`` in
-  lower case.
+  that also does mail; the label says which one is meant). The indicator's span is the
+  address alone, without its label. Normalized ``user@host`` in lower case.
 * ``wickr``: ``wickr: name`` / ``Wickr Me - name`` / ``wickr id: name``: the keyword, then a
   ``:``, ``-`` or ``=`` separator (required: "add me on wickr" alone names nobody), then a
-  3-32 character name. Normalized lower-case name.
+  3-32 character name. The span is the name alone. Normalized lower-case name.
 * ``threema``: ``threema: ABCD2345``, ``Threema ID ABCD2345`` or ``threema.id/ABCD2345``: an
   8-character ID of upper-case letters and digits (gateway IDs start with ``*``). An ID
   without a digit needs an explicit separator (``:``, ``-``, ``=``, ``/``), so "Threema
-  FEATURES" is not an ID. Normalized upper-case.
+  FEATURES" is not an ID. The span is the ID alone. Normalized upper-case.
 * ``pgp``:
 
   - an ASCII-armored public key block (``-----BEGIN PGP PUBLIC KEY BLOCK-----`` ...
@@ -39,11 +39,16 @@ Types and rules:
     (40 digits for v4, 64 for v5/v6), the value analysts pivot on; ``checked`` is False
     when the block has no CRC line (optional since RFC 9580).
   - a fingerprint written out: 40 hex digits, contiguous or in ten groups of four (GnuPG
-    prints two spaces in the middle), **only when the word ``fingerprint``, ``fpr``,
-    ``PGP``, ``GPG`` or ``OpenPGP`` comes before it on the same line, at most 40 characters
-    earlier**. Forty hex digits alone are just as often an Ethereum address body or a SHA-1,
-    so a bare one is never taken. Mixed case is rejected (fingerprints are printed in one
-    case). No checksum exists, so ``checked`` is False; normalized upper-case without spaces.
+    prints two spaces in the middle), **only right after a label on the same line**:
+    ``fingerprint``, ``fpr``, ``key fingerprint``, ``PGP fingerprint``, ``GPG fpr``,
+    ``PGP key`` (each with an optional ``:`` or ``=``), or ``PGP:``, ``GPG:``,
+    ``OpenPGP:`` (the separator required), then white space, at most a ``(`` and ``0x``.
+    Forty hex digits alone are just as often an Ethereum address body, a SHA-1 or a git
+    commit, so a bare one, or one a few words after "PGP" (``PGP key in the pinned post.
+    commit 3593…``, ``-----END PGP PUBLIC KEY BLOCK----- | build 3593…``), is never
+    taken. The indicator's span is the hex digits alone. Mixed case is rejected
+    (fingerprints are printed in one case). No checksum exists, so ``checked`` is False;
+    normalized upper-case without spaces.
 * ``phone``: see :func:`make_phone_pattern`.
 """
 
@@ -102,7 +107,7 @@ XMPP_LABEL = (
     r"\b(?:[Jj][Aa][Bb][Bb][Ee][Rr]|[Xx][Mm][Pp][Pp]|[Jj][Ii][Dd])(?:[ -]?[Ii][Dd])?"
     r"(?:[ \t]*[:=][ \t]*|[ \t]+(?:-[ \t]+)?)"
 )
-_XMPP_REGEX = r"(?:" + XMPP_LABEL + r")?\b" + _LOCAL + "@" + _HOST + r"\b"
+_XMPP_REGEX = r"(?:" + XMPP_LABEL + r")?\b(?P<v>" + _LOCAL + "@" + _HOST + r")\b"
 _JID = re.compile(r"(" + XMPP_LABEL + r")?(" + _LOCAL + ")@(" + _HOST + ")")
 
 
@@ -142,7 +147,7 @@ def validate_xmpp(candidate: str) -> Verdict | None:
 
 _WICKR_LABEL = r"\b[Ww][Ii][Cc][Kk][Rr](?:[ -]?(?:[Mm][Ee]|[Ii][Dd]))?[ \t]*[:=-][ \t]*@?"
 _WICKR_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{1,30}[A-Za-z0-9]"
-_WICKR_REGEX = _WICKR_LABEL + _WICKR_NAME + r"\b"
+_WICKR_REGEX = _WICKR_LABEL + "(?P<v>" + _WICKR_NAME + r")\b"
 _WICKR = re.compile(_WICKR_LABEL + "(" + _WICKR_NAME + ")")
 # Words that follow "wickr:" in sentences rather than names.
 _WICKR_NOT_NAMES = frozenset({
@@ -163,7 +168,7 @@ def validate_wickr(candidate: str) -> Verdict | None:
 
 _THREEMA_REGEX = (
     r"\b[Tt][Hh][Rr][Ee][Ee][Mm][Aa](?:\.[Ii][Dd]/|(?:[ -]?[Ii][Dd])?" + _SEP + r")"
-    r"[*A-Z0-9][A-Z0-9]{7}\b"
+    r"(?P<v>[*A-Z0-9][A-Z0-9]{7})\b"
 )
 
 
@@ -271,10 +276,15 @@ def validate_pgp_block(candidate: str) -> Verdict | None:
 
 
 _FPR_HEX = r"[0-9A-Fa-f]{4}(?:[ ]{0,2}[0-9A-Fa-f]{4}){9}"
-_FPR_REGEX = (
-    r"\b(?:[Ff][Ii][Nn][Gg][Ee][Rr][Pp][Rr][Ii][Nn][Tt]|[Ff][Pp][Rr]|[Pp][Gg][Pp]"
-    r"|[Gg][Pp][Gg]|[Oo][Pp][Ee][Nn][Pp][Gg][Pp])[^\n]{0,40}\b" + _FPR_HEX + r"\b"
+# Matched caseless. "fingerprint"/"fpr" (also "key fingerprint", "PGP fingerprint", ...)
+# and "PGP key"/"GPG key" may be followed by white space alone; a bare "PGP", "GPG" or
+# "OpenPGP" needs a ":" or "=". Then at most a "(" and an "0x" before the hex.
+_FPR_LABEL = (
+    r"\b(?:(?:(?:key|pgp|gpg|openpgp)[ \t-]?)?(?:fingerprint|fpr)[ \t]*[:=]?"
+    r"|(?:pgp|gpg|openpgp)[ \t]key[ \t]*[:=]?"
+    r"|(?:pgp|gpg|openpgp)[ \t]*[:=])"
 )
+_FPR_REGEX = _FPR_LABEL + r"[ \t]*\(?(?:0x)?(?P<v>" + _FPR_HEX + r")\b"
 _FPR_TAIL = re.compile(_FPR_HEX + r"\Z")
 
 
@@ -375,14 +385,14 @@ def _validate_phone(candidate: str, region: str | None) -> Verdict | None:
     for text in variants:
         e164 = _parse_valid(text, region)
         if e164 is not None:
-            return Verdict(normalized=e164)
+            return Verdict(normalized=e164, length=len(text))
     if international:
         # Not in the numbering plan (e.g. ranges set aside for fiction), but written as a
         # phone number with an explicit, separated country code: kept, marked unchecked.
         for text in variants:
             e164 = _explicit_country_code(text)
             if e164 is not None:
-                return Verdict(normalized=e164, checked=False)
+                return Verdict(normalized=e164, checked=False, length=len(text))
     return None
 
 
@@ -437,6 +447,6 @@ PATTERNS: list[Pattern] = [
         ),
         validate=validate_pgp_block,
     ),
-    Pattern(type="pgp", regex=_FPR_REGEX, validate=validate_pgp_fingerprint),
+    Pattern(type="pgp", regex=_FPR_REGEX, validate=validate_pgp_fingerprint, caseless=True),
     make_phone_pattern(None),
 ]

@@ -94,7 +94,10 @@ class Extractor:
                 verdict = compiled.pattern.validate(match.group())
                 if verdict is None:
                     continue
-                start, end = folded.original(*match.span(value_group))
+                start, end = match.span(value_group)
+                if verdict.length is not None:
+                    end = min(end, start + verdict.length)
+                start, end = folded.original(start, end)
                 found.append(Indicator(type=verdict.type or compiled.pattern.type,
                                        value=text[start:end], normalized=verdict.normalized,
                                        start=start, end=end, checked=verdict.checked))

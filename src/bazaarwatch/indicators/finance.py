@@ -12,11 +12,17 @@ Types and rules:
   they end at a group boundary. Normalized without spaces, upper case.
 * ``card``: 13 to 19 digits (Maestro's rare 12-digit numbers are left out: too many other
   12-digit numbers pass Luhn), contiguous or in groups separated by single spaces or
-  dashes in the layouts cards are printed in (4-4-4-4, 4-4-4-4-3, 4-4-4-1..4, Amex/Diners
-  4-6-4/5). The Luhn check must pass and the number must fall in a known issuer range with
-  a length that issuer uses (:data:`CARD_RANGES`: Visa, Mastercard, Amex, Discover, JCB,
-  UnionPay, Maestro, Mir, Diners Club). Numbers inside longer digit runs (a word boundary is
-  required at both ends), dates, amounts and phone numbers fail these checks. Groups of
+  dashes in the layouts cards are printed in (4-4-4-4, 4-4-4-4-3, 4-4-4-3, Amex 4-6-5,
+  Diners 4-6-4). The Luhn check must pass and the number must fall in a known issuer range
+  with a length that issuer uses (:data:`CARD_RANGES`: Visa, Mastercard, Amex, Discover,
+  JCB, UnionPay, Maestro, Mir, Diners Club). Short numbers need more than Luhn, which one
+  digit run in ten passes (tracking numbers, phone numbers): a 13-digit number is only an
+  old Visa (``4…``) written contiguously, a 14-digit one only a Diners Club card
+  (``300``-``305``, ``36``, ``38``-``39``) printed in Diners' 4-6-4 layout
+  (``3056 930902 5904``); Maestro is taken at 16 to 19 digits only. A digit run right
+  after a ``+`` is a phone number (``+4915142127807``), never a card: the pattern takes the
+  ``+`` into its match and the validator rejects it. Numbers inside longer digit runs (a
+  word boundary is required at both ends), dates and amounts fail these checks. Groups of
   digits inside an IBAN are not a card: the pattern takes a preceding ``XX99 `` IBAN head
   into its match and the validator rejects it; digits after a decimal point
   (``0.4111111111111111``) are taken with the digit and point before them and rejected
@@ -98,11 +104,11 @@ CARD_RANGES: tuple[tuple[str, str, frozenset[int]], ...] = (
     ("3528", "3589", frozenset(range(16, 20))),                  # JCB
     ("62", "62", frozenset(range(16, 20))),                      # UnionPay
     ("2200", "2204", frozenset(range(16, 20))),                  # Mir
-    ("300", "305", frozenset(range(14, 20))),                    # Diners Club
-    ("36", "36", frozenset(range(14, 20))),                      # Diners Club
-    ("38", "39", frozenset(range(16, 20))),                      # Diners Club
-    ("50", "50", frozenset(range(13, 20))),                      # Maestro
-    ("56", "69", frozenset(range(13, 20))),                      # Maestro
+    ("300", "305", frozenset({14, 16, 17, 18, 19})),             # Diners Club
+    ("36", "36", frozenset({14, 16, 17, 18, 19})),               # Diners Club
+    ("38", "39", frozenset({14, 16, 17, 18, 19})),               # Diners Club
+    ("50", "50", frozenset(range(16, 20))),                      # Maestro
+    ("56", "69", frozenset(range(16, 20))),                      # Maestro
 )
 
 
@@ -128,15 +134,27 @@ def card_brand_ok(digits: str) -> bool:
     return False
 
 
+def _layout_ok(written: str, digits: str) -> bool:
+    """Short numbers only as cards print them: 13 digits contiguous (old Visa), 14 digits
+    in Diners Club's 4-6-4 groups. The issuer ranges allow no other brand at these lengths."""
+    if len(digits) == 13:
+        return written == digits
+    if len(digits) == 14:
+        return len(written) == 16 and written[4] in " -" and written[11] in " -"
+    return True
+
+
 def _card(digits: str) -> bool:
     return 13 <= len(digits) <= 19 and card_brand_ok(digits) and luhn_ok(digits)
 
 
 def validate_card(candidate: str) -> Verdict | None:
-    if candidate[0] > "9" or candidate[1] in ".,":
-        return None  # "DE89 3704 0044 ...": an IBAN's groups; "0.4111...": decimals
+    if not "0" <= candidate[0] <= "9" or candidate[1] in ".,":
+        # "+4915142127807": a phone number; "DE89 3704 0044 ...": an IBAN's groups;
+        # "0.4111...": decimals
+        return None
     digits = candidate.replace(" ", "").replace("-", "")
-    if _card(digits):
+    if _card(digits) and _layout_ok(candidate, digits):
         return Verdict(normalized=digits)
     # "4111 1111 1111 1111 123": a CVV after the number looks like a fifth group.
     cut = max(candidate.rfind(" "), candidate.rfind("-"))
@@ -158,7 +176,7 @@ PATTERNS: list[Pattern] = [
     Pattern(
         type="card",
         regex=(
-            r"(?:\b[A-Z]{2}[0-9]{2} |[0-9][.,])?"
+            r"(?:\b[A-Z]{2}[0-9]{2} |[0-9][.,]|\+)?"
             r"\b(?:[0-9]{13,19}"
             r"|[0-9]{4}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]{1,4}(?:[ -][0-9]{3})?"
             r"|[0-9]{4}[ -][0-9]{6}[ -][0-9]{4,5})\b"

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002, RUF003 -- Cyrillic domain names in the docs, on purpose
 """E-mail addresses, URLs and bare domain names.
 
 Types and rules:
@@ -6,18 +7,25 @@ Types and rules:
   ``. _ % + -``; no leading, trailing or doubled dot; at most 64 characters). The domain
   must end in a real public suffix of the ICANN section of the Public Suffix List (the list
   bundled with ``publicsuffixlist``; no network) and have a registrable name before it, so
-  ``x@example.local`` or ``x@host.example`` are not e-mails. Jabber IDs are not e-mails:
-  addresses on XMPP-only hosts (``user@jabber.ru``, see ``contacts.is_xmpp_domain``) and
-  addresses labelled ``xmpp:``/``jabber:``/``JID`` (the pattern takes the label into its
-  match, then the validator rejects it) are left to ``contacts.py``.
+  ``x@example.local`` or ``x@host.example`` are not e-mails. The domain may be a Cyrillic
+  internationalized name (``info@магазин.рф``), as for ``domain`` below. Jabber IDs are
+  not e-mails: addresses on XMPP-only hosts (``user@jabber.ru``, see
+  ``contacts.is_xmpp_domain``) and addresses labelled ``xmpp:``/``jabber:``/``JID`` (the
+  pattern takes the label into its match, then the validator rejects it) are left to
+  ``contacts.py``.
   Normalized: the domain in lower case, the local part as written (it may be
   case-sensitive); a ``mailto:`` scheme is outside the match.
 * ``url``: ``http``, ``https`` and ``ftp`` URLs with the scheme written out (the text's
   ``hxxp``/``[:]//`` defanging is already undone). A URL ends at white space, quotes,
   angle brackets, ``|`` and ``«»``; trailing punctuation that ends a sentence or wraps
-  markdown (``. , ; : ! ? ) ] } * _ ~ '``) is left out, so ``(https://x.com).``,
-  ``**https://x.com**`` and ``[t](https://x.com)`` give ``https://x.com``. A closing
-  parenthesis that belongs to the URL (``.../Foo_(bar)``) is lost too: a known trade-off.
+  markdown (``. , ; : ! ? } *``) is left out, so ``https://x.com.`` and
+  ``**https://x.com**`` give ``https://x.com``. ``_ - = / ~ +`` are URL characters and
+  stay, also at the end (``https://t.me/+AbC_``, ``https://x.com/a_b_``). Brackets in a URL
+  come in pairs, one level deep: ``.../Foo_(bar)`` and ``http://[::1]`` keep theirs, while a
+  bracket without its pair ends the URL, so ``(https://x.com).`` and
+  ``[t](https://x.com)`` give ``https://x.com``. Known trade-offs: a URL with an unpaired
+  or nested bracket is cut there (``.../a(b`` gives ``.../a``), and markdown emphasis
+  with ``_`` around a URL stays in it.
   The host must be a name with a dot and an alphabetic TLD, an IPv4 address or a bracketed
   IPv6 address; any TLD is accepted (a scheme already says it is a link, and ``.onion``,
   ``.i2p`` or reserved test names are URLs too). Normalized: scheme and host lower case,
@@ -39,8 +47,13 @@ Types and rules:
     name; with more labels (``www.allegro.pl``, ``shop.point.md``) it is a domain.
   - a title-case TLD (``done.Today``): two sentences without a space, not a domain.
 
-  Version numbers (``1.2.3``) and amounts have no alphabetic TLD and are never candidates.
-  Normalized lower case. Internationalized names are found in their ``xn--`` form only.
+  Internationalized names are found in their ``xn--`` form and, for Cyrillic, as written:
+  ``закладка.рф``, ``магазин-shop.рф``, ``сайт.рус``, ``example.рф`` (labels of Russian,
+  Ukrainian and Belarusian letters, ASCII letters, digits and ``-``). Their suffix must be a
+  real public suffix too, so Russian prose with a missing space (``Привет.Как дела``) is
+  not a domain, and their registrable label needs two letters at least (``г.москва`` is
+  an abbreviation). Version numbers (``1.2.3``) and amounts have no alphabetic TLD and are
+  never candidates. Normalized lower case (Unicode names stay Unicode, not ``xn--``).
 """
 
 from __future__ import annotations
@@ -65,7 +78,13 @@ FILE_EXTENSIONS = frozenset({
 #: Hosts reported by other families (telegram.py) rather than as domains.
 _NOT_DOMAINS = frozenset({"t.me", "telegram.me", "telegram.dog"})
 
-_LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+#: The Cyrillic blocks, written out (patterns' ``\w`` is ASCII only). Patterns take a
+#: whole run of Cyrillic letters into a label, so that a name never starts in the middle of
+#: a word; the validator then accepts the letters of Russian, Ukrainian and Belarusian only
+#: (``_LABEL_CHARS``): look-alikes such as ``ѕ`` or ``һ`` reject the name.
+_CYRILLIC = "\u0400-\u052f"
+_LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-"
+                         "абвгдежзийклмнопрстуфхцчшщъыьэюяёєіїґў")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -79,7 +98,12 @@ def _registrable(domain: str) -> bool:
             return False
     if len(domain) > 253 or labels[-1].isdigit():
         return False
-    return _PSL.privatesuffix(domain, accept_unknown=False) is not None
+    name = _PSL.privatesuffix(domain, accept_unknown=False)
+    if name is None:
+        return False
+    # "г.москва" is an abbreviated word before a TLD-like word; registries of Cyrillic
+    # names take two letters at least.
+    return domain.isascii() or name.index(".") >= 2
 
 
 # -- email -------------------------------------------------------------------------------
@@ -164,28 +188,48 @@ def validate_domain(candidate: str) -> Verdict | None:
 
 # -- patterns ----------------------------------------------------------------------------
 
-_HOST = r"(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]"
-_URL_CHARS = "^\\s<>\"'`|\u00ab\u00bb\u201c\u201d"
-_URL_END = _URL_CHARS + ".,;:!?)\\]}*_~"
+_ALNUM = "A-Za-z0-9" + _CYRILLIC
+# A host name, anchored at both ends without look-around. An ASCII first letter needs a
+# word boundary before it; a Cyrillic one (no ASCII boundary) is the leftmost of its run
+# anyway, as Python's leftmost match starts there. Labels are at most 63 characters, which
+# also keeps a long run of letters without a dot from costing quadratic time. An ASCII TLD
+# ends at a word boundary; a Cyrillic one takes every following letter, so "пример.рфы" is
+# rejected as a whole.
+_LABEL = "[" + _ALNUM + "-]{0,62}"
+_HOST = (
+    r"(?:\b[A-Za-z0-9]|[" + _CYRILLIC + "])" + _LABEL + r"\."
+    r"(?:[" + _ALNUM + "]" + _LABEL + r"\.)*"
+    r"(?:[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]\b|[" + _CYRILLIC + "]" + _LABEL + ")"
+)
+# A URL runs to white space, quotes, angle brackets and the like. Its last character may
+# not be punctuation that ends a sentence or wraps it in markdown. Brackets inside it come
+# in pairs (one level: "/wiki/Foo_(bar)", "http://[::1]/"); a bracket without its pair ends
+# the URL ("[t](https://x.com)", "(see https://x.com)").
+_URL_STOP = "\\s<>\"'`|\u00ab\u00bb\u201c\u201d"
+_URL_CHAR = "[^" + _URL_STOP + "()\\[\\]]"
+_URL_LAST = "[^" + _URL_STOP + "()\\[\\].,;:!?}*]"
+_URL_PAIR = r"\(" + _URL_CHAR + r"*\)|\[" + _URL_CHAR + r"*\]"
+_URL_BODY = (
+    "(?:" + _URL_CHAR + "|" + _URL_PAIR + ")*(?:" + _URL_LAST + "|" + _URL_PAIR + ")"
+)
 
 PATTERNS: list[Pattern] = [
     Pattern(
         type="email",
-        regex=r"(?:" + XMPP_LABEL + r")?\b[A-Za-z0-9._%+-]+@" + _HOST + r"\b",
+        regex=r"(?:" + XMPP_LABEL + r")?\b[A-Za-z0-9._%+-]+@" + _HOST,
         validate=validate_email,
     ),
     Pattern(
         type="url",
         regex=(
-            r"\b(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp])://"
-            "[" + _URL_CHARS + "]*[" + _URL_END + "]"
+            r"\b(?:[Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp])://" + _URL_BODY
         ),
         validate=validate_url,
     ),
     Pattern(
         type="domain",
         regex=(
-            r"(?:\b[A-Za-z0-9._%+-]+(?:@|://))?\b" + _HOST + r"\b"
+            r"(?:\b[A-Za-z0-9._%+-]+(?:@|://))?" + _HOST
         ),
         validate=validate_domain,
     ),
