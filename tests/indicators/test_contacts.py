@@ -624,3 +624,16 @@ def test_hyperscan_compiles_the_patterns_and_sees_every_match() -> None:
         for index, pattern in enumerate(PATTERNS):
             if any(pattern.validate(m.group()) for m in _compiled(pattern).finditer(text)):
                 assert index in hits, (pattern.regex, text)
+
+
+@pytest.mark.parametrize("text", [
+    "PGP отпечаток: FD04 654B A672 4C4D 226B D3E1 80F2 5D44 333B EB04",
+    "Отпечаток ключа: FD04654BA6724C4D226BD3E180F25D44333BEB04",
+    "verify with PGP FD04654BA6724C4D226BD3E180F25D44333BEB04;",
+])
+def test_pgp_fingerprint_labels_in_russian_and_bare_pgp(text: str) -> None:
+    from bazaarwatch.indicators import default_extractor
+
+    [found] = [i for i in default_extractor().extract(text) if i.type == "pgp"]
+    assert found.normalized == "FD04654BA6724C4D226BD3E180F25D44333BEB04"
+    assert text[found.start:found.end].replace(" ", "") == found.normalized

@@ -276,16 +276,24 @@ def validate_pgp_block(candidate: str) -> Verdict | None:
 
 
 _FPR_HEX = r"[0-9A-Fa-f]{4}(?:[ ]{0,2}[0-9A-Fa-f]{4}){9}"
-# Matched caseless. "fingerprint"/"fpr" (also "key fingerprint", "PGP fingerprint", ...)
-# and "PGP key"/"GPG key" may be followed by white space alone; a bare "PGP", "GPG" or
-# "OpenPGP" needs a ":" or "=". Then at most a "(" and an "0x" before the hex.
+# The Russian label, "отпечаток (ключа)", in both cases: re.ASCII folds only ASCII letters.
+_FPR_RU = r"[Оо][Тт][Пп][Ее][Чч][Аа][Тт][Оо][Кк](?:[ \t]+[Кк][Лл][Юю][Чч][Аа])?[ \t]*[:=]?"  # noqa: RUF001
+# Matched caseless. "fingerprint"/"fpr" (also "key fingerprint", "PGP fingerprint", ...),
+# "отпечаток", "PGP key"/"GPG key" and a bare "PGP"/"GPG"/"OpenPGP" may be followed by
+# white space alone, or by ":"/"=". Then at most a "(" and an "0x" before the hex: any
+# other word or punctuation between label and hex ("see PGP. <hex>") is not a label.
 _FPR_LABEL = (
-    r"\b(?:(?:(?:key|pgp|gpg|openpgp)[ \t-]?)?(?:fingerprint|fpr)[ \t]*[:=]?"
+    r"(?:\b(?:(?:(?:key|pgp|gpg|openpgp)[ \t-]?)?(?:fingerprint|fpr)[ \t]*[:=]?"
     r"|(?:pgp|gpg|openpgp)[ \t]key[ \t]*[:=]?"
-    r"|(?:pgp|gpg|openpgp)[ \t]*[:=])"
+    r"|(?:pgp|gpg|openpgp)[ \t]*[:=]"
+    r"|(?:pgp|gpg|openpgp)[ \t]+(?:" + _FPR_RU + r")?)"
+    r"|" + _FPR_RU + r")"
 )
 _FPR_REGEX = _FPR_LABEL + r"[ \t]*\(?(?:0x)?(?P<v>" + _FPR_HEX + r")\b"
 _FPR_TAIL = re.compile(_FPR_HEX + r"\Z")
+# A bare "PGP <hex>" (no ":", "key" or "fingerprint"): GnuPG prints fingerprints in upper
+# case, so only upper-case hex counts there; "PGP 3593026d..." reads like a commit hash.
+_BARE_PGP = re.compile(r"(?:pgp|gpg)[ \t]+\(?(?:0x)?\Z", re.IGNORECASE)
 
 
 def validate_pgp_fingerprint(candidate: str) -> Verdict | None:
@@ -295,6 +303,8 @@ def validate_pgp_fingerprint(candidate: str) -> Verdict | None:
     hex_ = m.group().replace(" ", "")
     if not (hex_.isupper() or hex_.islower() or hex_.isdigit()):
         return None  # mixed case: an EIP-55 address body, not a fingerprint
+    if _BARE_PGP.search(candidate, 0, m.start()) and hex_.islower():
+        return None
     return Verdict(normalized=hex_.upper(), checked=False)
 
 
