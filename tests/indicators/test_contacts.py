@@ -637,3 +637,14 @@ def test_pgp_fingerprint_labels_in_russian_and_bare_pgp(text: str) -> None:
     [found] = [i for i in default_extractor().extract(text) if i.type == "pgp"]
     assert found.normalized == "FD04654BA6724C4D226BD3E180F25D44333BEB04"
     assert text[found.start:found.end].replace(" ", "") == found.normalized
+
+
+@pytest.mark.parametrize("text", [
+    "PGP fingerprint: «0734DBF294C019A88EA1B860014EB72C69DFB7E8»",
+    'PGP: "0734 DBF2 94C0 19A8 8EA1 B860 014E B72C 69DF B7E8" | t.me/+Bg4GEJPJwqw2wNFE',
+])
+def test_pgp_fingerprint_in_quotes(text: str) -> None:
+    from bazaarwatch.indicators import default_extractor
+
+    [found] = [i for i in default_extractor().extract(text) if i.type == "pgp"]
+    assert found.normalized == "0734DBF294C019A88EA1B860014EB72C69DFB7E8"

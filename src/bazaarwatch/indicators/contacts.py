@@ -280,7 +280,8 @@ _FPR_HEX = r"[0-9A-Fa-f]{4}(?:[ ]{0,2}[0-9A-Fa-f]{4}){9}"
 _FPR_RU = r"[Оо][Тт][Пп][Ее][Чч][Аа][Тт][Оо][Кк](?:[ \t]+[Кк][Лл][Юю][Чч][Аа])?[ \t]*[:=]?"  # noqa: RUF001
 # Matched caseless. "fingerprint"/"fpr" (also "key fingerprint", "PGP fingerprint", ...),
 # "отпечаток", "PGP key"/"GPG key" and a bare "PGP"/"GPG"/"OpenPGP" may be followed by
-# white space alone, or by ":"/"=". Then at most a "(" and an "0x" before the hex: any
+# white space alone, or by ":"/"=". Then at most a "(" or an opening quote and an "0x"
+# before the hex: any
 # other word or punctuation between label and hex ("see PGP. <hex>") is not a label.
 _FPR_LABEL = (
     r"(?:\b(?:(?:(?:key|pgp|gpg|openpgp)[ \t-]?)?(?:fingerprint|fpr)[ \t]*[:=]?"
@@ -289,11 +290,12 @@ _FPR_LABEL = (
     r"|(?:pgp|gpg|openpgp)[ \t]+(?:" + _FPR_RU + r")?)"
     r"|" + _FPR_RU + r")"
 )
-_FPR_REGEX = _FPR_LABEL + r"[ \t]*\(?(?:0x)?(?P<v>" + _FPR_HEX + r")\b"
+_FPR_OPEN = "[(\"'\u00ab\u201c]?"  # a bracket or an opening quote: ( " ' « “
+_FPR_REGEX = _FPR_LABEL + r"[ \t]*" + _FPR_OPEN + r"(?:0x)?(?P<v>" + _FPR_HEX + r")\b"
 _FPR_TAIL = re.compile(_FPR_HEX + r"\Z")
 # A bare "PGP <hex>" (no ":", "key" or "fingerprint"): GnuPG prints fingerprints in upper
 # case, so only upper-case hex counts there; "PGP 3593026d..." reads like a commit hash.
-_BARE_PGP = re.compile(r"(?:pgp|gpg)[ \t]+\(?(?:0x)?\Z", re.IGNORECASE)
+_BARE_PGP = re.compile(r"(?:pgp|gpg)[ \t]+" + _FPR_OPEN + r"(?:0x)?\Z", re.IGNORECASE)
 
 
 def validate_pgp_fingerprint(candidate: str) -> Verdict | None:
