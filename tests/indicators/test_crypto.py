@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from bazaarwatch.indicators import codecs
-from bazaarwatch.indicators.base import Pattern, Verdict
+from bazaarwatch.indicators.base import Accepted, Pattern
 from bazaarwatch.indicators.crypto import (
     PATTERNS,
     validate_bch,
@@ -61,7 +61,7 @@ class Found(NamedTuple):
     type: str
     start: int
     end: int
-    verdict: Verdict
+    verdict: Accepted
 
 
 @cache
@@ -81,7 +81,7 @@ def extract(text: str) -> list[Found]:
     return sorted(found, key=lambda f: (f.start, f.end))
 
 
-def validate_any(candidate: str) -> list[tuple[str, Verdict]]:
+def validate_any(candidate: str) -> list[tuple[str, Accepted]]:
     """Every pattern whose validator accepts ``candidate`` (regexes not involved)."""
     out = []
     for pattern in PATTERNS:
@@ -224,7 +224,7 @@ def test_segwit_mainnet_accepted_and_testnet_not_extracted() -> None:
     for address, _script in section("segwit_valid")["vectors"]:
         verdict = validate_btc_segwit(address)
         if address.lower().startswith("bc1"):
-            assert verdict == Verdict(normalized=address.lower()), address
+            assert verdict == Accepted(normalized=address.lower()), address
         else:
             assert verdict is None, address
             assert validate_any(address) == [], address
@@ -259,7 +259,7 @@ def test_segwit_rules_one_by_one() -> None:
     # Mixed case is rejected; all upper is accepted and normalized to lower.
     mixed = v0[:10] + v0[10:].upper()
     assert validate_btc_segwit(mixed) is None
-    assert validate_btc_segwit(v0.upper()) == Verdict(normalized=v0)
+    assert validate_btc_segwit(v0.upper()) == Accepted(normalized=v0)
     # v0 with a Bech32m checksum, v1 with a Bech32 one: both invalid.
     bits = codecs.convertbits(program20, 8, 5, True)
     assert bits is not None
@@ -299,7 +299,7 @@ def test_bitcoin_base58_known_addresses() -> None:
     for address, payload in section("bitcoin_base58")["vectors"]:
         assert codecs.b58check_decode(address) == bytes.fromhex(payload)
         assert codecs.b58check_encode(bytes.fromhex(payload)) == address
-        assert validate_btc_base58(address) == Verdict(normalized=address)
+        assert validate_btc_base58(address) == Accepted(normalized=address)
 
 
 def test_litecoin_base58_built_from_published_scripts() -> None:
@@ -307,7 +307,7 @@ def test_litecoin_base58_built_from_published_scripts() -> None:
         version = 0x32 if is_p2sh(script) else 0x30
         built = codecs.b58check_encode(bytes([version]) + hash160_of_script(script))
         assert built == address
-        assert validate_ltc_base58(address) == Verdict(normalized=address)
+        assert validate_ltc_base58(address) == Accepted(normalized=address)
         assert validate_btc_base58(address) is None
 
 
@@ -323,7 +323,7 @@ def test_litecoin_segwit_built_from_bip350_programs() -> None:
         address = codecs.segwit_encode("ltc", version, program)
         assert address is not None and address.startswith("ltc1")
         assert codecs.segwit_decode("ltc", address) == (version, program)
-        assert validate_ltc_segwit(address) == Verdict(normalized=address)
+        assert validate_ltc_segwit(address) == Accepted(normalized=address)
         # The same program is not a Bitcoin address, and the Bitcoin one is not Litecoin's.
         assert validate_btc_segwit(address) is None
         btc = codecs.segwit_encode("bc", version, program)
@@ -338,14 +338,14 @@ def test_dogecoin_built_from_published_scripts() -> None:
         version = 0x16 if is_p2sh(script) else 0x1E
         built = codecs.b58check_encode(bytes([version]) + hash160_of_script(script))
         assert built == address
-        assert validate_doge(address) == Verdict(normalized=address)
+        assert validate_doge(address) == Accepted(normalized=address)
 
 
 def test_tron_published_addresses_and_hex_form() -> None:
     for address, hex_form in section("tron")["vectors"]:
         assert codecs.b58check_decode(address) == bytes.fromhex(hex_form)
         assert codecs.b58check_encode(bytes.fromhex(hex_form)) == address
-        assert validate_trx(address) == Verdict(normalized=address)
+        assert validate_trx(address) == Accepted(normalized=address)
     built = codecs.b58check_encode(b"\x41" + bytes(range(20)))
     assert built.startswith("T") and len(built) == 34
     assert validate_trx(built) is not None
@@ -369,14 +369,14 @@ def test_versions_belong_to_their_type_only() -> None:
 def test_eip55_examples() -> None:
     eip = section("eip55")
     for address in eip["normal"]:
-        assert validate_eth(address) == Verdict(normalized=address)
+        assert validate_eth(address) == Accepted(normalized=address)
         assert "0x" + codecs.eip55(address[2:]) == address
         # Written all-lower or all-upper, it is accepted unchecked and normalized back.
-        assert validate_eth(address.lower()) == Verdict(normalized=address, checked=False)
+        assert validate_eth(address.lower()) == Accepted(normalized=address, checked=False)
         upper = "0x" + address[2:].upper()
-        assert validate_eth(upper) == Verdict(normalized=address, checked=False)
+        assert validate_eth(upper) == Accepted(normalized=address, checked=False)
     for address in eip["all_caps"] + eip["all_lower"]:
-        assert validate_eth(address) == Verdict(normalized=address, checked=False)
+        assert validate_eth(address) == Accepted(normalized=address, checked=False)
 
 
 def test_eip55_case_flip_is_rejected() -> None:
@@ -396,7 +396,7 @@ def test_eth_shape() -> None:
     assert validate_eth("0x" + body + "a") is None
     assert validate_eth("0x" + body[:-1] + "g") is None
     # No letters at all: nothing to check.
-    assert validate_eth("0x" + "1" * 40) == Verdict(normalized="0x" + "1" * 40, checked=False)
+    assert validate_eth("0x" + "1" * 40) == Accepted(normalized="0x" + "1" * 40, checked=False)
 
 
 # --------------------------------------------------------------------------- monero
@@ -425,20 +425,20 @@ def test_monero_docs_standard_and_integrated_share_keys() -> None:
     assert xmr_address(19, spend, view, integrated[65:73]) == xmr["docs_integrated"]
     # The subaddress tag (42) over the same bytes: a well-formed 8... address.
     sub = xmr_address(42, spend, view)
-    assert sub.startswith("8") and validate_xmr(sub) == Verdict(normalized=sub)
+    assert sub.startswith("8") and validate_xmr(sub) == Accepted(normalized=sub)
 
 
 def test_monero_published_and_built_addresses() -> None:
     xmr = section("monero")
     for key in ("docs_standard", "docs_integrated", "donation_subaddress", "general_fund"):
-        assert validate_xmr(xmr[key]) == Verdict(normalized=xmr[key]), key
+        assert validate_xmr(xmr[key]) == Accepted(normalized=xmr[key]), key
     donation = codecs.xmr_b58decode(xmr["donation_subaddress"])
     assert donation is not None and donation[0] == 42
     for network, pid, length, first in ((18, b"", 95, "4"), (19, XMR_PAYMENT_ID, 106, "4"),
                                         (42, b"", 95, "8")):
         address = xmr_address(network, XMR_SPEND, XMR_VIEW, pid)
         assert (len(address), address[0]) == (length, first)
-        assert validate_xmr(address) == Verdict(normalized=address)
+        assert validate_xmr(address) == Accepted(normalized=address)
         raw = codecs.xmr_b58decode(address)
         assert raw is not None and raw[1:33] == XMR_SPEND and raw[33:65] == XMR_VIEW
 
@@ -478,9 +478,9 @@ def test_cashaddr_translation_table() -> None:
         values = codecs.convertbits(bytes([type_byte]) + payload[1:], 8, 5, True)
         assert values is not None
         assert codecs.cashaddr_encode("bitcoincash", values) == cash
-        assert validate_bch(cash) == Verdict(normalized=cash)
-        assert validate_bch(cash.split(":")[1]) == Verdict(normalized=cash)
-        assert validate_bch(cash.upper()) == Verdict(normalized=cash)
+        assert validate_bch(cash) == Accepted(normalized=cash)
+        assert validate_bch(cash.split(":")[1]) == Accepted(normalized=cash)
+        assert validate_bch(cash.upper()) == Accepted(normalized=cash)
 
 
 def test_cashaddr_larger_vectors() -> None:
@@ -493,7 +493,7 @@ def test_cashaddr_larger_vectors() -> None:
         assert data[0] >> 3 == type_bits and bytes(data[1:]) == bytes.fromhex(hash_hex)
         assert len(data) - 1 == size
         if prefix == "bitcoincash":
-            assert validate_bch(cash) == Verdict(normalized=cash)
+            assert validate_bch(cash) == Accepted(normalized=cash)
         else:  # bchtest / bchreg: not extracted
             assert validate_bch(cash) is None
             assert validate_bch(cash.split(":")[1]) is None
@@ -570,7 +570,7 @@ def test_every_valid_vector_is_accepted() -> None:
     for valid in valid_vectors():
         results = validate_any(valid.text)
         assert results == [
-            (valid.type, Verdict(normalized=valid.normalized, checked=valid.checked))
+            (valid.type, Accepted(normalized=valid.normalized, checked=valid.checked))
         ], valid
 
 
@@ -691,7 +691,7 @@ def test_each_valid_vector_is_found_in_text_with_its_span() -> None:
             start = text.index(valid.text)
             found = extract(text)
             expected = Found(valid.type, start, start + len(valid.text),
-                             Verdict(normalized=valid.normalized, checked=valid.checked))
+                             Accepted(normalized=valid.normalized, checked=valid.checked))
             assert found == [expected], (template, valid.text, found)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Accepted:
     """A validator's answer for an accepted candidate.
 
     ``normalized`` is the canonical form analysts pivot on (e.g. lower-case onion, E.164
@@ -41,7 +41,7 @@ class Verdict:
     length: int | None = None
 
 
-Validator = Callable[[str], Verdict | None]
+Validator = Callable[[str], Accepted | None]
 
 
 @dataclass(frozen=True)

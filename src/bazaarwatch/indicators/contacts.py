@@ -61,13 +61,13 @@ import re
 
 import phonenumbers
 
-from bazaarwatch.indicators.base import Pattern, Validator, Verdict
+from bazaarwatch.indicators.base import Accepted, Pattern, Validator
 
 # -- Session, Tox ------------------------------------------------------------------------
 
 
-def validate_session_id(candidate: str) -> Verdict | None:
-    return Verdict(normalized=candidate.lower())
+def validate_session_id(candidate: str) -> Accepted | None:
+    return Accepted(normalized=candidate.lower())
 
 
 def tox_checksum_ok(raw: bytes) -> bool:
@@ -79,11 +79,11 @@ def tox_checksum_ok(raw: bytes) -> bool:
     return raw[36] == c0 and raw[37] == c1
 
 
-def validate_tox(candidate: str) -> Verdict | None:
+def validate_tox(candidate: str) -> Accepted | None:
     raw = bytes.fromhex(candidate)
     if not tox_checksum_ok(raw):
         return None
-    return Verdict(normalized=candidate.upper())
+    return Accepted(normalized=candidate.upper())
 
 
 # -- XMPP --------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def _host_ok(host: str) -> bool:
     return all(0 < len(x) <= 63 and x[0] != "-" and x[-1] != "-" for x in labels)
 
 
-def validate_xmpp(candidate: str) -> Verdict | None:
+def validate_xmpp(candidate: str) -> Accepted | None:
     m = _JID.fullmatch(candidate)
     if m is None:
         return None
@@ -140,7 +140,7 @@ def validate_xmpp(candidate: str) -> Verdict | None:
         return None
     if not labelled and not is_xmpp_domain(host):
         return None
-    return Verdict(normalized=f"{local}@{host}".lower())
+    return Accepted(normalized=f"{local}@{host}".lower())
 
 
 # -- Wickr, Threema ----------------------------------------------------------------------
@@ -156,14 +156,14 @@ _WICKR_NOT_NAMES = frozenset({
 })
 
 
-def validate_wickr(candidate: str) -> Verdict | None:
+def validate_wickr(candidate: str) -> Accepted | None:
     m = _WICKR.fullmatch(candidate)
     if m is None:
         return None
     name = m.group(1).lower()
     if name in _WICKR_NOT_NAMES:
         return None
-    return Verdict(normalized=name)
+    return Accepted(normalized=name)
 
 
 _THREEMA_REGEX = (
@@ -172,13 +172,13 @@ _THREEMA_REGEX = (
 )
 
 
-def validate_threema(candidate: str) -> Verdict | None:
+def validate_threema(candidate: str) -> Accepted | None:
     ident = candidate[-8:]
     if not any(c.isdigit() for c in ident):
         sep = candidate[:-8]
         if not any(c in sep for c in ":-=/"):
             return None
-    return Verdict(normalized=ident.upper())
+    return Accepted(normalized=ident.upper())
 
 
 # -- PGP ---------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ def key_fingerprint(packet_body: bytes) -> str | None:
     return None
 
 
-def validate_pgp_block(candidate: str) -> Verdict | None:
+def validate_pgp_block(candidate: str) -> Accepted | None:
     inner = candidate[len(_BEGIN) : -len(_END)]
     lines = inner.replace("\r", "").split("\n")
     # Armor headers ("Version: ...", "Comment: ...") come first, up to a blank line.
@@ -272,7 +272,7 @@ def validate_pgp_block(candidate: str) -> Verdict | None:
     fingerprint = key_fingerprint(packet[1])
     if fingerprint is None:
         return None
-    return Verdict(normalized=fingerprint, checked=crc is not None)
+    return Accepted(normalized=fingerprint, checked=crc is not None)
 
 
 _FPR_HEX = r"[0-9A-Fa-f]{4}(?:[ ]{0,2}[0-9A-Fa-f]{4}){9}"
@@ -298,7 +298,7 @@ _FPR_TAIL = re.compile(_FPR_HEX + r"\Z")
 _BARE_PGP = re.compile(r"(?:pgp|gpg)[ \t]+" + _FPR_OPEN + r"(?:0x)?\Z", re.IGNORECASE)
 
 
-def validate_pgp_fingerprint(candidate: str) -> Verdict | None:
+def validate_pgp_fingerprint(candidate: str) -> Accepted | None:
     m = _FPR_TAIL.search(candidate)
     if m is None:
         return None
@@ -307,7 +307,7 @@ def validate_pgp_fingerprint(candidate: str) -> Verdict | None:
         return None  # mixed case: an EIP-55 address body, not a fingerprint
     if _BARE_PGP.search(candidate, 0, m.start()) and hex_.islower():
         return None
-    return Verdict(normalized=hex_.upper(), checked=False)
+    return Accepted(normalized=hex_.upper(), checked=False)
 
 
 # -- phone -------------------------------------------------------------------------------
@@ -381,7 +381,7 @@ def _variants(candidate: str) -> list[str]:
     return out
 
 
-def _validate_phone(candidate: str, region: str | None) -> Verdict | None:
+def _validate_phone(candidate: str, region: str | None) -> Accepted | None:
     international = candidate[0] == "+"
     if not international:
         if region is None:
@@ -397,14 +397,14 @@ def _validate_phone(candidate: str, region: str | None) -> Verdict | None:
     for text in variants:
         e164 = _parse_valid(text, region)
         if e164 is not None:
-            return Verdict(normalized=e164, length=len(text))
+            return Accepted(normalized=e164, length=len(text))
     if international:
         # Not in the numbering plan (e.g. ranges set aside for fiction), but written as a
         # phone number with an explicit, separated country code: kept, marked unchecked.
         for text in variants:
             e164 = _explicit_country_code(text)
             if e164 is not None:
-                return Verdict(normalized=e164, checked=False, length=len(text))
+                return Accepted(normalized=e164, checked=False, length=len(text))
     return None
 
 
@@ -432,7 +432,7 @@ def make_phone_pattern(default_region: str | None) -> Pattern:
         if region not in phonenumbers.SUPPORTED_REGIONS:
             raise ValueError(f"unknown phone region: {default_region!r}")
 
-    def validate(candidate: str) -> Verdict | None:
+    def validate(candidate: str) -> Accepted | None:
         return _validate_phone(candidate, region)
 
     validator: Validator = validate

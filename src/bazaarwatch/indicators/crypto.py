@@ -44,7 +44,7 @@ of a longer word. They may over-match; the validators decide.
 
 from __future__ import annotations
 
-from bazaarwatch.indicators.base import Pattern, Verdict
+from bazaarwatch.indicators.base import Accepted, Pattern
 from bazaarwatch.indicators.codecs import (
     b58check_decode,
     cashaddr_decode,
@@ -61,7 +61,7 @@ _BECH32 = "02-9ac-hj-np-z"  # the Bech32 charset; with caseless, its upper case 
 # --------------------------------------------------------------------------- base58check
 
 
-def _base58check(candidate: str, versions: frozenset[int]) -> Verdict | None:
+def _base58check(candidate: str, versions: frozenset[int]) -> Accepted | None:
     """A 34-or-fewer character Base58Check address with a 20-byte hash and one of
     ``versions`` as its version byte."""
     if len(candidate) > 34:
@@ -69,7 +69,7 @@ def _base58check(candidate: str, versions: frozenset[int]) -> Verdict | None:
     payload = b58check_decode(candidate, size=21)
     if payload is None or payload[0] not in versions:
         return None
-    return Verdict(normalized=candidate)
+    return Accepted(normalized=candidate)
 
 
 _BTC_VERSIONS = frozenset({0x00, 0x05})
@@ -78,24 +78,24 @@ _TRX_VERSIONS = frozenset({0x41})
 _DOGE_VERSIONS = frozenset({0x1E, 0x16})
 
 
-def validate_btc_base58(candidate: str) -> Verdict | None:
+def validate_btc_base58(candidate: str) -> Accepted | None:
     """Bitcoin P2PKH (0x00) or P2SH (0x05) Base58Check."""
     return _base58check(candidate, _BTC_VERSIONS)
 
 
-def validate_ltc_base58(candidate: str) -> Verdict | None:
+def validate_ltc_base58(candidate: str) -> Accepted | None:
     """Litecoin P2PKH (0x30, ``L``) or P2SH (0x32, ``M``); 0x05 is left to ``btc``."""
     return _base58check(candidate, _LTC_VERSIONS)
 
 
-def validate_trx(candidate: str) -> Verdict | None:
+def validate_trx(candidate: str) -> Accepted | None:
     """Tron: Base58Check of 0x41 and a 20-byte account hash, 34 characters."""
     if len(candidate) != 34:
         return None
     return _base58check(candidate, _TRX_VERSIONS)
 
 
-def validate_doge(candidate: str) -> Verdict | None:
+def validate_doge(candidate: str) -> Accepted | None:
     """Dogecoin P2PKH (0x1e, ``D``) or P2SH (0x16, ``9``/``A``)."""
     return _base58check(candidate, _DOGE_VERSIONS)
 
@@ -103,18 +103,18 @@ def validate_doge(candidate: str) -> Verdict | None:
 # --------------------------------------------------------------------------- segwit
 
 
-def _segwit(candidate: str, hrp: str) -> Verdict | None:
+def _segwit(candidate: str, hrp: str) -> Accepted | None:
     if segwit_decode(hrp, candidate) is None:
         return None
-    return Verdict(normalized=candidate.lower())
+    return Accepted(normalized=candidate.lower())
 
 
-def validate_btc_segwit(candidate: str) -> Verdict | None:
+def validate_btc_segwit(candidate: str) -> Accepted | None:
     """Bitcoin mainnet segwit (``bc1``), BIP-173 Bech32 / BIP-350 Bech32m."""
     return _segwit(candidate, "bc")
 
 
-def validate_ltc_segwit(candidate: str) -> Verdict | None:
+def validate_ltc_segwit(candidate: str) -> Accepted | None:
     """Litecoin mainnet segwit (``ltc1``), same rules as Bitcoin's."""
     return _segwit(candidate, "ltc")
 
@@ -126,7 +126,7 @@ _LOWER_HEX_LETTERS = frozenset("abcdef")
 _UPPER_HEX_LETTERS = frozenset("ABCDEF")
 
 
-def validate_eth(candidate: str) -> Verdict | None:
+def validate_eth(candidate: str) -> Accepted | None:
     """``0x`` + 40 hex: EIP-55 verified when mixed case, else accepted unchecked."""
     if len(candidate) != 42 or not candidate.startswith("0x"):
         return None
@@ -138,8 +138,8 @@ def validate_eth(candidate: str) -> Verdict | None:
     if letters & _LOWER_HEX_LETTERS and letters & _UPPER_HEX_LETTERS:
         if candidate != checksummed:
             return None
-        return Verdict(normalized=checksummed)
-    return Verdict(normalized=checksummed, checked=False)
+        return Accepted(normalized=checksummed)
+    return Accepted(normalized=checksummed, checked=False)
 
 
 # --------------------------------------------------------------------------- monero
@@ -149,7 +149,7 @@ _XMR_LENGTHS = {18: 1 + 64 + 4, 19: 1 + 64 + 8 + 4, 42: 1 + 64 + 4}
 _XMR_CHARS = {18: 95, 19: 106, 42: 95}
 
 
-def validate_xmr(candidate: str) -> Verdict | None:
+def validate_xmr(candidate: str) -> Accepted | None:
     """Monero mainnet standard (18), integrated (19) and subaddress (42) addresses."""
     if len(candidate) not in (95, 106):
         return None
@@ -161,7 +161,7 @@ def validate_xmr(candidate: str) -> Verdict | None:
         return None
     if keccak256(raw[:-4])[:4] != raw[-4:]:
         return None
-    return Verdict(normalized=candidate)
+    return Accepted(normalized=candidate)
 
 
 # --------------------------------------------------------------------------- bitcoin cash
@@ -174,7 +174,7 @@ _CASHADDR_TYPES = frozenset({0, 1, 2, 3})
 _CASHADDR_MAX_CHARS = 112  # a 512-bit hash: (1 + 64) bytes in 5-bit groups, 8 of checksum
 
 
-def validate_bch(candidate: str) -> Verdict | None:
+def validate_bch(candidate: str) -> Accepted | None:
     """Bitcoin Cash CashAddr, prefixed ``bitcoincash:`` or bare."""
     if len(candidate) > len(_CASHADDR_PREFIX) + 1 + _CASHADDR_MAX_CHARS:
         return None
@@ -193,7 +193,7 @@ def validate_bch(candidate: str) -> Verdict | None:
     if len(data) - 1 != _CASHADDR_HASH_BYTES[version & 0x07]:
         return None
     payload = candidate.lower().rpartition(":")[2]
-    return Verdict(normalized=f"{_CASHADDR_PREFIX}:{payload}")
+    return Accepted(normalized=f"{_CASHADDR_PREFIX}:{payload}")
 
 
 # --------------------------------------------------------------------------- patterns

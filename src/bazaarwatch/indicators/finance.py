@@ -33,7 +33,7 @@ Types and rules:
 
 from __future__ import annotations
 
-from bazaarwatch.indicators.base import Pattern, Verdict
+from bazaarwatch.indicators.base import Accepted, Pattern
 
 # -- IBAN --------------------------------------------------------------------------------
 
@@ -68,7 +68,7 @@ def iban_ok(iban: str) -> bool:
     return total == 1
 
 
-def validate_iban(candidate: str) -> Verdict | None:
+def validate_iban(candidate: str) -> Accepted | None:
     compact = candidate.replace(" ", "")
     length = IBAN_LENGTHS.get(compact[:2])
     if length is None or len(compact) < length:
@@ -86,7 +86,7 @@ def validate_iban(candidate: str) -> Verdict | None:
         compact = compact[:length]
     if not iban_ok(compact):
         return None
-    return Verdict(normalized=compact)
+    return Accepted(normalized=compact)
 
 
 # -- cards -------------------------------------------------------------------------------
@@ -148,20 +148,20 @@ def _card(digits: str) -> bool:
     return 13 <= len(digits) <= 19 and card_brand_ok(digits) and luhn_ok(digits)
 
 
-def validate_card(candidate: str) -> Verdict | None:
+def validate_card(candidate: str) -> Accepted | None:
     if not "0" <= candidate[0] <= "9" or candidate[1] in ".,":
         # "+4915142127807": a phone number; "DE89 3704 0044 ...": an IBAN's groups;
         # "0.4111...": decimals
         return None
     digits = candidate.replace(" ", "").replace("-", "")
     if _card(digits) and _layout_ok(candidate, digits):
-        return Verdict(normalized=digits)
+        return Accepted(normalized=digits)
     # "4111 1111 1111 1111 123": a CVV after the number looks like a fifth group.
     cut = max(candidate.rfind(" "), candidate.rfind("-"))
     if cut > 0 and len(digits) == 19:
         digits = candidate[:cut].replace(" ", "").replace("-", "")
         if _card(digits):
-            return Verdict(normalized=digits)
+            return Accepted(normalized=digits)
     return None
 
 

@@ -29,13 +29,13 @@ import base64
 import binascii
 import hashlib
 
-from bazaarwatch.indicators.base import Pattern, Verdict
+from bazaarwatch.indicators.base import Accepted, Pattern
 
 _SUFFIX_LEN = len(".onion")
 _CHECKSUM_PREFIX = b".onion checksum"
 
 
-def validate_onion(candidate: str) -> Verdict | None:
+def validate_onion(candidate: str) -> Accepted | None:
     """Validate ``<label>.onion``; v3 by checksum and version, v2 by shape (own type)."""
     label = candidate[:-_SUFFIX_LEN].lower()
     n = len(label)
@@ -50,10 +50,10 @@ def validate_onion(candidate: str) -> Verdict | None:
         expected = hashlib.sha3_256(_CHECKSUM_PREFIX + pubkey + b"\x03").digest()[:2]
         if checksum != expected:
             return None
-        return Verdict(normalized=label + ".onion")
+        return Accepted(normalized=label + ".onion")
     if n == 16:
         # 16 base32 characters are exactly 10 bytes: every such label decodes.
-        return Verdict(normalized=label + ".onion", checked=False, type="onion_v2")
+        return Accepted(normalized=label + ".onion", checked=False, type="onion_v2")
     return None
 
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 
-from bazaarwatch.indicators.base import Pattern, Verdict
+from bazaarwatch.indicators.base import Accepted, Pattern
 
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,30}[A-Za-z0-9]")
 _INVITE_HASH = re.compile(r"[A-Za-z0-9_-]{10,64}")
@@ -60,7 +60,7 @@ _RESERVED = frozenset({
 _NOT_HANDLES = frozenset({"everyone"})
 
 
-def _user(name: str) -> Verdict | None:
+def _user(name: str) -> Accepted | None:
     """The verdict for a bare username, or None when it breaks Telegram's rules."""
     if _USERNAME.fullmatch(name) is None:
         return None
@@ -68,22 +68,22 @@ def _user(name: str) -> Verdict | None:
     if low in _NOT_HANDLES:
         return None
     if low.endswith("bot"):
-        return Verdict(normalized="@" + low, type="telegram_bot")
-    return Verdict(normalized="@" + low, type="telegram")
+        return Accepted(normalized="@" + low, type="telegram_bot")
+    return Accepted(normalized="@" + low, type="telegram")
 
 
-def _invite(hash_: str) -> Verdict | None:
+def _invite(hash_: str) -> Accepted | None:
     if _INVITE_HASH.fullmatch(hash_) is None or hash_.isdigit():
         return None
-    return Verdict(normalized="https://t.me/+" + hash_, type="telegram_invite")
+    return Accepted(normalized="https://t.me/+" + hash_, type="telegram_invite")
 
 
-def validate_handle(candidate: str) -> Verdict | None:
+def validate_handle(candidate: str) -> Accepted | None:
     """``@name``."""
     return _user(candidate[1:])
 
 
-def validate_link(candidate: str) -> Verdict | None:
+def validate_link(candidate: str) -> Accepted | None:
     """``t.me/...``, ``telegram.me/...``, ``telegram.dog/...`` (scheme already outside)."""
     slash = candidate.find("/")
     if candidate[:slash].lower() not in _HOSTS:
@@ -99,7 +99,7 @@ def validate_link(candidate: str) -> Verdict | None:
     if low == "addlist":
         if _INVITE_HASH.fullmatch(second) is None:
             return None
-        return Verdict(normalized="https://t.me/addlist/" + second, type="telegram_invite")
+        return Accepted(normalized="https://t.me/addlist/" + second, type="telegram_invite")
     if low in ("s", "boost"):
         return _user(second) if second else None
     if low in _RESERVED:
@@ -107,12 +107,12 @@ def validate_link(candidate: str) -> Verdict | None:
     return _user(first)
 
 
-def validate_subdomain(candidate: str) -> Verdict | None:
+def validate_subdomain(candidate: str) -> Accepted | None:
     """``NAME.t.me``."""
     return _user(candidate[: -len(".t.me")])
 
 
-def validate_tg(candidate: str) -> Verdict | None:
+def validate_tg(candidate: str) -> Accepted | None:
     """``tg://resolve?domain=NAME`` or ``tg://join?invite=HASH``."""
     _, _, value = candidate.partition("=")
     if candidate[5:9].lower() == "join":

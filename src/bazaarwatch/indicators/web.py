@@ -63,7 +63,7 @@ import re
 
 from publicsuffixlist import PublicSuffixList
 
-from bazaarwatch.indicators.base import Pattern, Verdict
+from bazaarwatch.indicators.base import Accepted, Pattern
 from bazaarwatch.indicators.contacts import XMPP_LABEL, is_xmpp_domain
 
 _PSL = PublicSuffixList(only_icann=True)
@@ -112,14 +112,14 @@ def _registrable(domain: str) -> bool:
 _LOCAL_PART = re.compile(r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*")
 
 
-def validate_email(candidate: str) -> Verdict | None:
+def validate_email(candidate: str) -> Accepted | None:
     local, _, domain = candidate.rpartition("@")
     if len(local) > 64 or _LOCAL_PART.fullmatch(local) is None:
         return None  # also an "xmpp:"/"jabber:" label taken into the match
     domain = domain.lower()
     if domain.endswith(".onion") or is_xmpp_domain(domain) or not _registrable(domain):
         return None
-    return Verdict(normalized=f"{local}@{domain}")
+    return Accepted(normalized=f"{local}@{domain}")
 
 
 # -- url ---------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def _host_ok(host: str) -> bool:
     return all(label and label.replace("-", "").replace("_", "").isalnum() for label in labels)
 
 
-def validate_url(candidate: str) -> Verdict | None:
+def validate_url(candidate: str) -> Accepted | None:
     scheme, _, rest = candidate.partition("://")
     scheme = scheme.lower()
     cut = len(rest)
@@ -163,13 +163,13 @@ def validate_url(candidate: str) -> Verdict | None:
         port = ""
     if not tail or tail[0] != "/":
         tail = "/" + tail
-    return Verdict(normalized=f"{scheme}://{userinfo}{at}{host}{port}{tail}")
+    return Accepted(normalized=f"{scheme}://{userinfo}{at}{host}{port}{tail}")
 
 
 # -- domain ------------------------------------------------------------------------------
 
 
-def validate_domain(candidate: str) -> Verdict | None:
+def validate_domain(candidate: str) -> Accepted | None:
     if "@" in candidate or "://" in candidate:
         return None  # the domain of an e-mail address or a URL
     tld = candidate[candidate.rfind(".") + 1 :]
@@ -183,7 +183,7 @@ def validate_domain(candidate: str) -> Verdict | None:
         return None
     if not _registrable(domain):
         return None
-    return Verdict(normalized=domain)
+    return Accepted(normalized=domain)
 
 
 # -- patterns ----------------------------------------------------------------------------
