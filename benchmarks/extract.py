@@ -33,9 +33,6 @@ This script is a benchmark, not a test: it is never collected by the test run.
 Run ``python benchmarks/extract.py --help`` for the options.
 """
 
-# Russian text is the point of this data, so Cyrillic look-alikes are expected.
-# ruff: noqa: RUF001
-
 from __future__ import annotations
 
 import argparse

@@ -1,6 +1,4 @@
 #!/usr/bin/env python3
-# The sample is Russian and English text with deliberate look-alike letters:
-# ruff: noqa: RUF001, RUF002
 """Write the bundled sample Telegram Desktop export and the ground truth that goes with it.
 
 Why this exists: bazaarwatch needs an input that anyone may read, commit and run. Real

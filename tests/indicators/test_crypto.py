@@ -676,7 +676,7 @@ TEMPLATES = [
     "pay to {}",
     "`{}`",
     '"{}",',
-    "кошелёк: {}\nспасибо",  # noqa: RUF001 (Cyrillic on purpose)
+    "кошелёк: {}\nспасибо",
     "<b>{}</b>",
     "wallet:{}|",
     "https://mempool.space/address/{}",

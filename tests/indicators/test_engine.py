@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- Cyrillic domain names, on purpose
 """The extraction engine on the bundled example export and on crafted texts."""
 
 from __future__ import annotations

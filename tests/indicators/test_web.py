@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- Cyrillic domain names, on purpose
 """E-mail addresses, URLs and domains (``bazaarwatch.indicators.web``)."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF003 -- the cases are look-alike characters on purpose
 """Golden cases for each step of ``fold``: what the matching form of hostile text is."""
 
 from __future__ import annotations

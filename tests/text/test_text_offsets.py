@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- the fragments are look-alike characters on purpose
 """Offsets: every span of the matching form maps back to the text that produced it.
 
 Property tests over random strings built from the things hostile text is made of

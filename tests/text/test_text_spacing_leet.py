@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- the cases are look-alike characters on purpose
 """``join_spaced`` and ``unleet``: the classifier-side undoing of two more tricks."""
 
 from __future__ import annotations

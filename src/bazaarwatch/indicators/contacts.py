@@ -277,7 +277,7 @@ def validate_pgp_block(candidate: str) -> Accepted | None:
 
 _FPR_HEX = r"[0-9A-Fa-f]{4}(?:[ ]{0,2}[0-9A-Fa-f]{4}){9}"
 # The Russian label, "отпечаток (ключа)", in both cases: re.ASCII folds only ASCII letters.
-_FPR_RU = r"[Оо][Тт][Пп][Ее][Чч][Аа][Тт][Оо][Кк](?:[ \t]+[Кк][Лл][Юю][Чч][Аа])?[ \t]*[:=]?"  # noqa: RUF001
+_FPR_RU = r"[Оо][Тт][Пп][Ее][Чч][Аа][Тт][Оо][Кк](?:[ \t]+[Кк][Лл][Юю][Чч][Аа])?[ \t]*[:=]?"
 # Matched caseless. "fingerprint"/"fpr" (also "key fingerprint", "PGP fingerprint", ...),
 # "отпечаток", "PGP key"/"GPG key" and a bare "PGP"/"GPG"/"OpenPGP" may be followed by
 # white space alone, or by ":"/"=". Then at most a "(" or an opening quote and an "0x"

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF002, RUF003 -- Cyrillic domain names in the docs, on purpose
 """E-mail addresses, URLs and bare domain names.
 
 Types and rules:

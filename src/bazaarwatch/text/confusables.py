@@ -1,4 +1,3 @@
-# ruff: noqa: RUF002 -- the docstring shows look-alike characters on purpose
 """The homoglyph table: Cyrillic, Greek and Armenian letters that look like Latin ones.
 
 A hand-picked subset of Unicode's confusables (UTS #39): the look-alikes actually used to

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF002 -- the docstring shows look-alike characters on purpose
 """Fold mixed-script words to one script, so look-alike letters stop hiding words.
 
 "bitсoin" (a Cyrillic es among Latin letters) must match "bitcoin", and "Пpoдaм" (Latin

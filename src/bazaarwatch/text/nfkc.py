@@ -1,4 +1,3 @@
-# ruff: noqa: RUF002 -- the docstring shows look-alike characters on purpose
 """Unicode NFKC, one grapheme-like chunk at a time, so that offsets stay mappable.
 
 NFKC turns fullwidth "ｂｔｃ１２３" into "btc123", mathematical "𝐜𝐯𝐯" into "cvv",

@@ -1,0 +1,50 @@
+"""Price extraction: amounts and currencies as vendors write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bazaarwatch.classify.prices import find_prices
+
+
+@pytest.mark.parametrize(("text", "amount", "currency"), [
+    ("fresh cvv only $12 each", 12.0, "USD"),
+    ("dumps 120$ per piece", 120.0, "USD"),
+    ("цена 1500 руб за грамм", 1500.0, "RUB"),
+    ("всего 1 500₽", 1500.0, "RUB"),
+    ("оплата 0.004 BTC", 0.004, "BTC"),
+    ("оплата 0,004 btc", 0.004, "BTC"),
+    ("25 USDT per account", 25.0, "USDT"),
+    ("300 грн доставка", 300.0, "UAH"),
+    ("от 2к грн", 2000.0, "UAH"),
+    ("€1,250.50 total", 1250.5, "EUR"),
+    ("1.250,50 евро", 1250.5, "EUR"),
+    ("10.000 руб опт", 10000.0, "RUB"),
+    ("R$ 50 no pix", 50.0, "BRL"),
+    ("sadece 150 TL", 150.0, "TRY"),
+    ("price 3k usd", 3000.0, "USD"),
+])
+def test_prices_are_found_with_amount_and_currency(text: str, amount: float,
+                                                   currency: str) -> None:
+    [price] = find_prices(text)
+    assert price.amount == pytest.approx(amount)
+    assert price.currency == currency
+    assert text[price.start:price.end].strip()
+
+
+@pytest.mark.parametrize("text", [
+    "see you at 7 going to the gym",
+    "version 1.2.3 released",
+    "call +7 916 123 45 67",
+    "in 2024 we moved",
+    "the usual trump tweets",
+    "он пришёл в 10 утра",
+])
+def test_no_price_in_ordinary_text(text: str) -> None:
+    assert find_prices(text) == []
+
+
+def test_several_prices_in_order() -> None:
+    text = "1g — 18€ / 3g — 45€, опт от 10000 руб"
+    assert [(p.amount, p.currency) for p in find_prices(text)] == [
+        (18.0, "EUR"), (45.0, "EUR"), (10000.0, "RUB")]
