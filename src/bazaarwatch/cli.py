@@ -357,3 +357,120 @@ def indicators_command(db: Path, kind: str | None, limit: int | None, reveal: bo
         return t
 
     _emit(rows, as_json, table)
+
+
+_model_option = click.option(
+    "--model", "model_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None, help="A model file from 'bazaarwatch train' (default: the shipped model).")
+
+
+@main.command("classify")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True),
+                default="-")
+@_model_option
+def classify_command(file: str, model_path: Path | None) -> None:
+    """Classify JSON Lines (FILE, or standard input) into the illicit-trade taxonomy.
+
+    Each input line is {"id": ..., "text": "..."}; each output line, in the same order, is
+    {"id", "categories": [best first; [] = not illicit], "scores": {category: p},
+    "offer": true|false, "evidence": [...]}. Evidence lists the lexicon terms, prices and
+    strongest model features behind the verdict, with spans in the original text.
+    Categories: drugs weapons carding gift-cards personal-data accounts fake-documents
+    counterfeit-goods pirated-content hacking game-cheats fake-engagement medical-fraud
+    money-laundering scam.
+    """
+    from bazaarwatch.classify.model import Classifier  # scikit-learn loads only when needed
+
+    classifier = Classifier.load(model_path)
+    extractor = default_extractor()
+    decoder = msgspec.json.Decoder(_Line)
+    name = "<stdin>" if file == "-" else file
+    stream = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
+    write = sys.stdout.buffer.write
+    pending: list[_Line] = []
+
+    def flush() -> None:
+        verdicts = classifier.classify([r.text for r in pending],
+                                       [extractor.extract(r.text) for r in pending])
+        for record, verdict in zip(pending, verdicts, strict=True):
+            write(orjson.dumps({"id": record.id, "categories": verdict.categories,
+                                "scores": verdict.scores, "offer": verdict.offer,
+                                "evidence": verdict.evidence}))
+            write(b"\n")
+        pending.clear()
+
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                pending.append(decoder.decode(line))
+            except msgspec.DecodeError as e:
+                flush()
+                raise InputError(name, str(e).replace("`", "'"), where=f"line {number}",
+                                 hint='Each line must be {"id": ..., "text": "..."}') from e
+            if len(pending) >= 1000:
+                flush()
+        flush()
+
+
+@main.command("train")
+@click.argument("data", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="Where to write the model file (.npz).")
+def train_command(data: Path, output: Path) -> None:
+    """Fit the classifier on labelled JSON Lines and write a model file.
+
+    Each line: {"text": "...", "labels": [category ids; [] = not illicit],
+    "offer": true|false (optional)}. Thresholds are calibrated per category by
+    cross-validation. 'bazaarwatch train src/bazaarwatch/classify/seed/seed.jsonl -o
+    model.npz' rebuilds the shipped model.
+    """
+    from bazaarwatch.classify.train import read_examples, train
+
+    examples = read_examples(data)
+    err.print(f"training on {len(examples):,} examples ...")
+    classifier = train(examples)
+    classifier.save(output, about={"trained_on": data.name, "examples": len(examples)})
+    err.print(f"model: {escape(safe(str(output)))}")
+
+
+@main.command("evaluate")
+@click.argument("data", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_model_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def evaluate_command(data: Path, model_path: Path | None, as_json: bool) -> None:
+    """Per-category precision, recall and F1 on labelled JSON Lines, the confusion
+    between categories, and the false-positive rate on messages labelled [] (none)."""
+    from bazaarwatch.classify.evaluate import evaluate
+    from bazaarwatch.classify.model import Classifier
+    from bazaarwatch.classify.train import read_examples
+
+    report = evaluate(Classifier.load(model_path), read_examples(data))
+    rows: list[dict[str, Any]] = [
+            {"category": s.category, "support": s.support, "precision": round(s.precision, 4),
+             "recall": round(s.recall, 4), "f1": round(s.f1, 4)}
+            for s in [*report.scores, report.offer]]
+    if as_json:
+        summary = {"categories": rows, "macro_f1": round(report.macro_f1, 4),
+                   "none": {"total": report.none_total, "flagged": report.none_flagged,
+                            "false_positive_rate": round(report.none_fp_rate, 4)},
+                   "confusion": [{"true": t, "predicted": p, "count": n}
+                                 for (t, p), n in sorted(report.confusion.items())]}
+        sys.stdout.buffer.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    table = Table("category", "support", "precision", "recall", "F1")
+    for r in rows:
+        if r["support"] or r["category"] == "offer":
+            table.add_row(r["category"], f"{r['support']:,}", f"{r['precision']:.3f}",
+                          f"{r['recall']:.3f}", f"{r['f1']:.3f}")
+    out.print(table)
+    out.print(f"macro-F1 over the categories present: {report.macro_f1:.3f}")
+    out.print(f"false positives on none: {report.none_flagged:,} of {report.none_total:,} "
+              f"({report.none_fp_rate:.2%})")
+    mistakes = [(t, p, n) for (t, p), n in report.confusion.most_common() if t != p][:15]
+    if mistakes:
+        confusion = Table("true", "predicted", "messages", title="most frequent confusions")
+        for t, p, n in mistakes:
+            confusion.add_row(t, p, f"{n:,}")
+        out.print(confusion)

@@ -8,6 +8,8 @@ to JSON for the store's JSON columns.
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 
@@ -119,3 +121,18 @@ class Sender(msgspec.Struct, frozen=True):
     id: str
     name: str | None
 
+
+
+class Verdict(msgspec.Struct):
+    """What the classifier says of one message.
+
+    ``categories`` are taxonomy ids above their calibrated thresholds, best first (empty:
+    not illicit); ``scores`` the probability for every category; ``offer`` whether the
+    message offers goods or services for sale; ``evidence`` the lexicon hits, prices and
+    strongest model features that decided it, with spans in the original text.
+    """
+
+    categories: list[str]
+    scores: dict[str, float]
+    offer: bool
+    evidence: list[dict[str, Any]] = []

@@ -31,14 +31,18 @@ _MULTIPLIERS = {"k": 1_000, "к": 1_000, "тыс": 1_000, "тыс.": 1_000, "m":
                 "млн": 1_000_000}
 
 _CURRENCY = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
-_AMOUNT = r"\d{1,3}(?:[ ,.'\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+# Before an amount only symbols and codes are written ("$120", "USDT 25"), never words.
+_SHORT = "|".join(sorted((re.escape(w) for w in _WORDS if len(w) <= 4 and w != "р"),
+                         key=len, reverse=True))
 _MULTIPLIER = r"(?:k|к|тыс\.?|m|млн)"
-# "$120", "R$ 50", "€1.5k" | "120$", "1500 руб", "0.004 BTC", "2к грн"
-_PRICE = re.compile(
-    rf"(?P<pre>{_CURRENCY})\s?(?P<a1>{_AMOUNT})\s?(?P<m1>{_MULTIPLIER})?(?![\w])"
-    rf"|(?<![\w.,])(?P<a2>{_AMOUNT})\s?(?P<m2>{_MULTIPLIER})?\s?(?P<post>{_CURRENCY})(?![\w])",
-    re.IGNORECASE,
-)
+# The scan is anchored on numbers, so text without digits costs one search.
+_NUMBER = re.compile(r"\d{1,3}(?:[ ,.'\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
+_AFTER = re.compile(rf"\s?(?P<m>{_MULTIPLIER})?\s?(?P<c>{_CURRENCY})(?!\w)", re.IGNORECASE)
+_BEFORE = re.compile(rf"(?<!\w)(?P<c>{_SHORT})\s?\Z", re.IGNORECASE)
+_MULTIPLIER_AFTER = re.compile(rf"\s?(?P<m>{_MULTIPLIER})(?!\w)", re.IGNORECASE)
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -50,18 +54,32 @@ class Price:
 
 
 def find_prices(text: str) -> list[Price]:
-    """Every price in ``text``, in order."""
+    """Every price in ``text``, in order: "$120", "120$", "1500 руб", "0.004 BTC", "2к грн"."""
+    if not _DIGIT.search(text):
+        return []
     prices = []
-    for m in _PRICE.finditer(text):
-        word = (m.group("pre") or m.group("post")).lower()
-        amount = _amount(m.group("a1") or m.group("a2"))
+    for number in _NUMBER.finditer(text):
+        start, end = number.span()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_.,"):
+            continue  # inside a word, a version number or a longer figure
+        amount = _amount(number.group())
         if amount is None:
             continue
-        multiplier = m.group("m1") or m.group("m2")
+        after = _AFTER.match(text, end)
+        if after is not None:
+            word, multiplier, end = after.group("c"), after.group("m"), after.end()
+        else:
+            before = _BEFORE.search(text, max(0, start - 5), start)
+            if before is None:
+                continue
+            word, start = before.group("c"), before.start()
+            tail = _MULTIPLIER_AFTER.match(text, end)
+            multiplier = tail.group("m") if tail else None
+            end = tail.end() if tail else end
         if multiplier:
             amount *= _MULTIPLIERS[multiplier.lower()]
-        prices.append(Price(amount=amount, currency=_WORDS[word], start=m.start(),
-                            end=m.end()))
+        prices.append(Price(amount=amount, currency=_WORDS[word.lower()], start=start,
+                            end=end))
     return prices
 
 
@@ -86,3 +104,15 @@ def _amount(text: str) -> float | None:
         return float(digits)
     except ValueError:
         return None
+
+
+# Quantities as vendors list them: "5g", "250 mg", "1/4 lb", "10 pills", "3 гр", "100 шт".
+_QUANTITY = re.compile(
+    r"(?<![\w.,])(?:\d+(?:[.,]\d+)?|\d+/\d+)\s?(?:g|gr|gram|grams|mg|mcg|ug|kg|kilo|oz|lb|lbs"
+    r"|ml|pills?|tabs?|caps?|blotters?|pcs|x|г|гр|грамм|кг|мг|мл|шт|таб)(?!\w)",
+    re.IGNORECASE)
+
+
+def has_quantity(text: str) -> bool:
+    """Whether ``text`` lists an amount of goods ("5g", "10 pills", "3 гр")."""
+    return _DIGIT.search(text) is not None and _QUANTITY.search(text) is not None
