@@ -83,6 +83,11 @@ _format_option = click.option(
          + "; ".join(f"{name}: {r.description}" for name, r in sorted(readers().items())) + ".")
 
 
+_model_option = click.option(
+    "--model", "model_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None, help="A model file from 'bazaarwatch train' (default: the shipped model).")
+
+
 _keep_option = click.option(
     "--keep-sensitive", is_flag=True,
     help="Store card, IBAN and phone numbers found in messages unmasked in the case (by "
@@ -108,8 +113,10 @@ _reveal_option = click.option(
     help="Show card, IBAN and phone values unmasked (they are masked by default).")
 
 
-def _options(keep_sensitive: bool, region: str | None) -> Options:
-    return Options(extractor=default_extractor(region),
+def _options(keep_sensitive: bool, region: str | None, model_path: Path | None) -> Options:
+    from bazaarwatch.classify.model import Classifier  # scikit-learn loads only when needed
+
+    return Options(extractor=default_extractor(region), classifier=Classifier.load(model_path),
                    keep_sensitive=keep_sensitive)
 
 
@@ -162,8 +169,9 @@ def _run_ingest(planned: list[Planned], db: Path, options: Options) -> list[Sour
 @_format_option
 @_keep_option
 @_region_option
+@_model_option
 def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None, keep_sensitive: bool,
-                   region: str | None) -> None:
+                   region: str | None, model_path: Path | None) -> None:
     """Stream exports into a case database, idempotently and resumably.
 
     PATHS are Telegram Desktop export folders, their result.json, .zip files of export
@@ -172,7 +180,7 @@ def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None, keep_s
     before the damage, is marked 'partial', and makes the exit code 1.
     """
     planned = plan(paths, format=format_)  # every input checked before the case is touched
-    results = _run_ingest(planned, db, _options(keep_sensitive, region))
+    results = _run_ingest(planned, db, _options(keep_sensitive, region, model_path))
     if any(r.error for r in results):
         sys.exit(1)
 
@@ -184,13 +192,14 @@ def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None, keep_s
 @_format_option
 @_keep_option
 @_region_option
+@_model_option
 def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None,
-                 keep_sensitive: bool, region: str | None) -> None:
+                 keep_sensitive: bool, region: str | None, model_path: Path | None) -> None:
     """The main job: ingest exports and write OUTDIR/case.db and OUTDIR/report.html."""
     planned = plan(paths, format=format_)  # fail on a bad path before creating anything
     outdir.mkdir(parents=True, exist_ok=True)
     db = outdir / "case.db"
-    results = _run_ingest(planned, db, _options(keep_sensitive, region))
+    results = _run_ingest(planned, db, _options(keep_sensitive, region, model_path))
     report = outdir / "report.html"
     with Case(db, create=False) as case:
         write_report(case, report)
@@ -359,11 +368,6 @@ def indicators_command(db: Path, kind: str | None, limit: int | None, reveal: bo
     _emit(rows, as_json, table)
 
 
-_model_option = click.option(
-    "--model", "model_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    default=None, help="A model file from 'bazaarwatch train' (default: the shipped model).")
-
-
 @main.command("classify")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True),
                 default="-")
@@ -474,3 +478,28 @@ def evaluate_command(data: Path, model_path: Path | None, as_json: bool) -> None
         for t, p, n in mistakes:
             confusion.add_row(t, p, f"{n:,}")
         out.print(confusion)
+
+
+@main.command("channels")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The case file.")
+@click.option("--format", "format_", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="A table for people, JSON for tools.")
+def channels_command(db: Path, format_: str) -> None:
+    """Per chat: messages, top category, category counts, offer rate, bots, indicators."""
+    with Case(db, create=False) as case:
+        rows = queries.channels(case)
+
+    def table() -> Table:
+        t = Table("chat", "type", "messages", "flagged", "top category", "offer rate",
+                  "categories", "bots", "indicators")
+        for r in rows:
+            t.add_row(escape(safe(r["name"] or r["chat_id"])), escape(safe(r["type"])),
+                      f"{r['messages']:,}", f"{r['flagged']:,}", r["top_category"] or "—",
+                      f"{r['offer_rate']:.0%}",
+                      ", ".join(f"{c} {n}" for c, n in r["categories"].items()),
+                      escape(safe(", ".join(r["bots"]))),
+                      ", ".join(f"{k} {n}" for k, n in r["indicators"].items()))
+        return t
+
+    _emit(rows, format_ == "json", table)

@@ -18,12 +18,16 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bazaarwatch.errors import InputError
-from bazaarwatch.indicators.engine import Extractor, annotate
+from bazaarwatch.indicators.engine import Extractor
 from bazaarwatch.model import Message
 from bazaarwatch.sources import Reader, detect, get_reader
 from bazaarwatch.store.sqlite import Case
+
+if TYPE_CHECKING:  # scikit-learn is imported only by the commands that classify
+    from bazaarwatch.classify.model import Classifier
 
 BATCH = 20_000  # measured: 5% faster than 5,000; ~40 MB of records at most
 
@@ -92,10 +96,12 @@ def sha256_file(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Options:
-    """How to ingest: ``extractor`` None skips indicator extraction; ``keep_sensitive``
-    stores raw card, IBAN and phone values (see ``indicators.redaction``)."""
+    """How to ingest: ``extractor`` None skips indicator extraction, ``classifier`` None
+    skips classification; ``keep_sensitive`` stores raw card, IBAN and phone values (see
+    ``indicators.redaction``)."""
 
     extractor: Extractor | None = None
+    classifier: Classifier | None = None
     keep_sensitive: bool = False
     batch_size: int = BATCH
 
@@ -124,7 +130,8 @@ def _ingest_one(case: Case, item: Planned, options: Options,
         done_bytes, total_bytes = done, total
 
     def flush(batch: list[Message]) -> None:
-        written = case.write(batch, source_id=source_id, keep_sensitive=options.keep_sensitive)
+        written = case.write(batch, source_id=source_id, keep_sensitive=options.keep_sensitive,
+                             prepare=prepare)
         result.added += written.added
         result.updated += written.updated
         result.read += len(batch)
@@ -132,12 +139,19 @@ def _ingest_one(case: Case, item: Planned, options: Options,
         if on_progress is not None:
             on_progress(Progress(item.path, done_bytes, total_bytes, result.read))
 
+    def prepare(messages: Sequence[Message]) -> None:
+        """The analysis stages, on the messages the case does not hold yet."""
+        if options.extractor is not None:
+            for message in messages:
+                if message.text or message.entities:
+                    message.indicators = options.extractor.extract(message.text,
+                                                                   message.entities)
+        if options.classifier is not None:
+            options.classifier.annotate(messages)
+
     batch: list[Message] = []
-    messages = item.reader.read(item.path, on_bytes=on_bytes)
-    if options.extractor is not None:
-        messages = annotate(messages, options.extractor)
     try:
-        for message in messages:
+        for message in item.reader.read(item.path, on_bytes=on_bytes):
             batch.append(message)
             if len(batch) >= options.batch_size:
                 flush(batch)

@@ -83,6 +83,21 @@ class Indicator(msgspec.Struct, frozen=True, omit_defaults=True):
     checked: bool = True
 
 
+class Verdict(msgspec.Struct):
+    """What the classifier says of one message.
+
+    ``categories`` are taxonomy ids above their calibrated thresholds, best first (empty:
+    not illicit); ``scores`` the probability for every category; ``offer`` whether the
+    message offers goods or services for sale; ``evidence`` the lexicon hits, prices and
+    strongest model features that decided it, with spans in the original text.
+    """
+
+    categories: list[str]
+    scores: dict[str, float]
+    offer: bool
+    evidence: list[dict[str, Any]] = []
+
+
 class Message(msgspec.Struct, omit_defaults=True):
     """One message or service event, as read from any source.
 
@@ -90,7 +105,8 @@ class Message(msgspec.Struct, omit_defaults=True):
     ``service``; a service message has an ``action`` (e.g. ``pin_message``) and
     ``details`` holding the action's own fields. ``from_bot`` is the reader's judgement
     that a bot wrote it (via an inline bot, the bot of a bot chat, or a bot menu).
-    ``indicators`` is filled by the extraction stage, not by readers.
+    ``indicators`` and ``verdict`` are filled by the extraction and classification
+    stages, not by readers.
     """
 
     chat: Chat
@@ -113,6 +129,7 @@ class Message(msgspec.Struct, omit_defaults=True):
     media: Media | None = None
     from_bot: bool = False
     indicators: list[Indicator] = []
+    verdict: Verdict | None = None
 
 
 class Sender(msgspec.Struct, frozen=True):
@@ -122,17 +139,3 @@ class Sender(msgspec.Struct, frozen=True):
     name: str | None
 
 
-
-class Verdict(msgspec.Struct):
-    """What the classifier says of one message.
-
-    ``categories`` are taxonomy ids above their calibrated thresholds, best first (empty:
-    not illicit); ``scores`` the probability for every category; ``offer`` whether the
-    message offers goods or services for sale; ``evidence`` the lexicon hits, prices and
-    strongest model features that decided it, with spans in the original text.
-    """
-
-    categories: list[str]
-    scores: dict[str, float]
-    offer: bool
-    evidence: list[dict[str, Any]] = []

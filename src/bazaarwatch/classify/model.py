@@ -23,7 +23,7 @@ from bazaarwatch.classify.features import DENSE, N_HASHED, STRONG, Analysis, Fea
 from bazaarwatch.classify.lexicon import Lexicon
 from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.errors import InputError
-from bazaarwatch.model import Indicator, Verdict
+from bazaarwatch.model import Indicator, Message, Verdict
 
 FORMAT = "bazaarwatch-classifier-1"
 SHIPPED = Path(__file__).with_name("model.npz")
@@ -93,6 +93,16 @@ class Classifier:
         probabilities = self.scores(matrix)
         return [self._verdict(a, matrix[row], probabilities[row])
                 for row, a in enumerate(analyses)]
+
+    def annotate(self, messages: Sequence[Message], *, batch: int = 1000) -> None:
+        """The classification stage: set the verdict of every message that has text
+        (service messages and media without a caption get none)."""
+        wanted = [m for m in messages if m.kind == "message" and m.text]
+        for i in range(0, len(wanted), batch):
+            part = wanted[i:i + batch]
+            verdicts = self.classify([m.text for m in part], [m.indicators for m in part])
+            for message, verdict in zip(part, verdicts, strict=True):
+                message.verdict = verdict
 
     def _verdict(self, analysis: Analysis, row: sp.csr_matrix,
                  probabilities: np.ndarray) -> Verdict:

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bazaarwatch.indicators.base import Pattern
-from bazaarwatch.model import Entity, Indicator, Message
+from bazaarwatch.model import Entity, Indicator
 from bazaarwatch.text import fold
 
 
@@ -140,10 +140,3 @@ def _unnamed(regex: str) -> str:
 def _collect(pattern_id: int, start: int, end: int, flags: int, hits: list[int]) -> None:
     hits.append(pattern_id)
 
-
-def annotate(messages: Iterable[Message], extractor: Extractor) -> Iterator[Message]:
-    """The extraction stage: fill each message's ``indicators``."""
-    for message in messages:
-        if message.text or message.entities:
-            message.indicators = extractor.extract(message.text, message.entities)
-        yield message

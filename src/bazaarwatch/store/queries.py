@@ -185,3 +185,77 @@ def indicator_counts(case: Case) -> list[dict[str, Any]]:
     """How many distinct indicators of each type the case holds."""
     return [dict(r) for r in case.query(
         "SELECT type, count(*) AS count FROM indicators GROUP BY type ORDER BY count DESC")]
+
+
+def channels(case: Case) -> list[dict[str, Any]]:
+    """Per chat: messages, top category, category counts, offer rate, bots, indicators."""
+    profiles: dict[str, dict[str, Any]] = {}
+    for r in case.query("""
+            SELECT c.id AS chat_id, c.name, c.type, count(m.rowid) AS messages,
+                   count(v.message_rowid) AS classified, coalesce(sum(v.offer), 0) AS offers,
+                   coalesce(sum(v.top_category IS NOT NULL), 0) AS flagged,
+                   coalesce(sum(m.from_bot), 0) AS bot_messages
+            FROM chats c LEFT JOIN messages m ON m.chat_id = c.id
+            LEFT JOIN verdicts v ON v.message_rowid = m.rowid
+            GROUP BY c.id"""):
+        profile = dict(r)
+        profile.update(top_category=None, categories={}, bots=[], indicators={})
+        profile["offer_rate"] = (round(profile["offers"] / profile["classified"], 4)
+                                 if profile["classified"] else 0.0)
+        profiles[profile["chat_id"]] = profile
+    for chat_id, category, count in case.db.execute("""
+            SELECT m.chat_id, je.value, count(*) FROM verdicts v
+            JOIN messages m ON m.rowid = v.message_rowid, json_each(v.categories) je
+            GROUP BY m.chat_id, je.value ORDER BY count(*) DESC, je.value"""):
+        profiles[chat_id]["categories"][category] = count
+        if profiles[chat_id]["top_category"] is None:
+            profiles[chat_id]["top_category"] = category
+    for chat_id, bot in case.db.execute("""
+            SELECT DISTINCT chat_id, via_bot FROM messages WHERE via_bot IS NOT NULL
+            UNION SELECT c.id, coalesce(c.name, c.id) FROM chats c WHERE c.type = 'bot_chat'
+            ORDER BY 1, 2"""):
+        profiles[chat_id]["bots"].append(bot)
+    for chat_id, kind, count in case.db.execute("""
+            SELECT m.chat_id, i.type, count(DISTINCT i.id) FROM message_indicators mi
+            JOIN messages m ON m.rowid = mi.message_rowid
+            JOIN indicators i ON i.id = mi.indicator_id
+            GROUP BY m.chat_id, i.type ORDER BY 3 DESC"""):
+        profiles[chat_id]["indicators"][kind] = count
+    return sorted(profiles.values(), key=lambda p: (-p["flagged"], -p["messages"]))
+
+
+def flagged_messages(case: Case, *, per_chat: int = 5) -> list[dict[str, Any]]:
+    """The highest-scoring flagged messages of each chat, for the report."""
+    rows = case.query("""
+        SELECT * FROM (
+            SELECT m.rowid, m.chat_id, c.name AS chat_name, m.message_id, m.date, m.text,
+                   v.categories, v.offer, v.evidence, v.scores,
+                   row_number() OVER (
+                       PARTITION BY m.chat_id
+                       ORDER BY json_extract(v.scores, '$."' || v.top_category || '"') DESC
+                   ) AS rank
+            FROM verdicts v JOIN messages m ON m.rowid = v.message_rowid
+            JOIN chats c ON c.id = m.chat_id
+            WHERE v.top_category IS NOT NULL)
+        WHERE rank <= ? ORDER BY chat_id, rank""", (per_chat,))
+    out = []
+    for r in rows:
+        row = dict(r)
+        for key in ("categories", "evidence", "scores"):
+            row[key] = orjson.loads(row[key])
+        row["text"] = masked_text(case, row.pop("rowid"), row["text"])
+        out.append(row)
+    return out
+
+
+def masked_text(case: Case, rowid: int, text: str) -> str:
+    """A message's text with its card, IBAN and phone numbers masked."""
+    spans = case.db.execute(f"""
+        SELECT mi.start, mi."end", i.type FROM message_indicators mi
+        JOIN indicators i ON i.id = mi.indicator_id
+        WHERE mi.message_rowid = ? AND i.type IN ({", ".join("?" * len(SENSITIVE))})""",
+        (rowid, *sorted(SENSITIVE))).fetchall()
+    masked = list(text)
+    for start, end, kind in spans:
+        masked[start:end] = mask(kind, text[start:end])
+    return "".join(masked)

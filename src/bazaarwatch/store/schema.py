@@ -129,6 +129,20 @@ CREATE TABLE message_indicators (
 ) WITHOUT ROWID;
 CREATE INDEX message_indicators_indicator ON message_indicators(indicator_id);
 """),
+    (3, "verdicts", """
+-- What the classifier said of each message with text: its categories (best first, JSON),
+-- the best one (for grouping), whether it is an offer, every category's score (JSON) and
+-- the evidence (JSON: lexicon terms with spans, prices, model features).
+CREATE TABLE verdicts (
+    message_rowid INTEGER PRIMARY KEY REFERENCES messages(rowid),
+    top_category TEXT,
+    categories TEXT NOT NULL,
+    offer INTEGER NOT NULL,
+    scores TEXT NOT NULL,
+    evidence TEXT NOT NULL
+);
+CREATE INDEX verdicts_top ON verdicts(top_category);
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

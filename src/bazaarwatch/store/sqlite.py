@@ -10,7 +10,7 @@ incoming copy carries a newer edit date, updated in place.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +39,10 @@ UPDATE messages SET chat_id = ?, message_id = ?, date = ?, kind = ?, text = ?, s
     details = ?, source_id = ?
 WHERE rowid = ?
 """
+#: Analysis run on the messages a batch actually writes (see ``Case.write``).
+Prepare = Callable[[Sequence[Message]], None]
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -147,16 +151,20 @@ class Case:
     # -- messages -----------------------------------------------------------------------------
 
     def write(self, messages: Sequence[Message], *, source_id: int,
-              keep_sensitive: bool = False) -> BatchResult:
+              keep_sensitive: bool = False, prepare: Prepare | None = None) -> BatchResult:
         """Store one batch, with its indicators, in one transaction; return how many were
-        added and updated. ``keep_sensitive`` stores raw card, IBAN and phone values."""
+        added and updated. ``keep_sensitive`` stores raw card, IBAN and phone values.
+
+        ``prepare`` (extraction, classification) runs on exactly the messages that are
+        new or newer than the stored copy, before their indicators and verdicts are
+        stored: a resumed or repeated ingest does not analyse the same message twice."""
         result = BatchResult()
         if not messages:
             return result
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            self._write(messages, source_id, result, keep_sensitive)
+            self._write(messages, source_id, result, keep_sensitive, prepare)
             db.execute("UPDATE sources SET messages_added = messages_added + ?, "
                        "messages_updated = messages_updated + ? WHERE id = ?",
                        (result.added, result.updated, source_id))
@@ -167,7 +175,7 @@ class Case:
         return result
 
     def _write(self, messages: Sequence[Message], source_id: int, result: BatchResult,
-               keep_sensitive: bool) -> None:
+               keep_sensitive: bool, prepare: Prepare | None) -> None:
         db = self.db
         self._upsert_parents(messages)
         first = db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM messages").fetchone()[0]
@@ -178,17 +186,20 @@ class Case:
         if inserted == len(messages):
             db.execute("RELEASE fresh")
             self._index(first)
+            if prepare is not None:
+                prepare(messages)
+            written = list(enumerate(messages, start=first))
             if any(m.indicators for m in messages):
-                indicators.store(db, self.link_key, list(enumerate(messages, start=first)),
-                                 keep_sensitive=keep_sensitive)
+                indicators.store(db, self.link_key, written, keep_sensitive=keep_sensitive)
+            _store_verdicts(db, written)
             result.added = inserted
             return
         db.execute("ROLLBACK TO fresh")
         db.execute("RELEASE fresh")
-        self._merge(messages, source_id, first, result, keep_sensitive)
+        self._merge(messages, source_id, first, result, keep_sensitive, prepare)
 
     def _merge(self, messages: Sequence[Message], source_id: int, first: int,
-               result: BatchResult, keep_sensitive: bool) -> None:
+               result: BatchResult, keep_sensitive: bool, prepare: Prepare | None) -> None:
         """Slow path: some messages are already stored; skip them or apply newer edits."""
         db = self.db
         latest: dict[tuple[str, int | str], Message] = {}
@@ -215,8 +226,11 @@ class Case:
         db.executemany(_UPDATE_MESSAGE, updates)
         db.executemany(_INSERT_MESSAGE, inserts)
         self._index(first)
+        if prepare is not None and written:
+            prepare([m for _, m in written])
         indicators.store(db, self.link_key, written, replaced=[u[-1] for u in updates],
                          keep_sensitive=keep_sensitive)
+        _store_verdicts(db, written)
         result.added = len(inserts)
         result.updated = len(updates)
 
@@ -266,3 +280,13 @@ def _columns(m: Message, source_id: int) -> tuple[Any, ...]:
         _json.encode(m.details).decode() if m.details else None,
         source_id,
     )
+
+
+def _store_verdicts(db: sqlite3.Connection, written: Sequence[tuple[int, Message]]) -> None:
+    """The classifier's verdict for each written message that has one (replacing any)."""
+    db.executemany(
+        "INSERT OR REPLACE INTO verdicts (message_rowid, top_category, categories, offer, "
+        "scores, evidence) VALUES (?, ?, ?, ?, ?, ?)",
+        [(rowid, v.categories[0] if v.categories else None, _json.encode(v.categories).decode(),
+          v.offer, _json.encode(v.scores).decode(), _json.encode(v.evidence).decode())
+         for rowid, m in written if (v := m.verdict) is not None])

@@ -73,6 +73,8 @@ def render(case: Case) -> str:
         case_name=case.path.name,
         totals=queries.totals(case),
         chats=queries.chat_stats(case),
+        channels=queries.channels(case),
+        flagged=queries.flagged_messages(case),
         chart=volume_chart(queries.volume_by_month(case)),
         senders=queries.top_senders(case),
         forwards=queries.forwarded_sources(case),
