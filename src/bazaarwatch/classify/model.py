@@ -26,6 +26,8 @@ from bazaarwatch.errors import InputError
 from bazaarwatch.model import Indicator, Message, Verdict
 
 FORMAT = "bazaarwatch-classifier-1"
+DEFINITE = 0.9  # a lexicon weight that names the trade on its own
+TITLE_WORDS = 12  # a listing title, not a sentence of news or chat
 SHIPPED = Path(__file__).with_name("model.npz")
 
 
@@ -118,17 +120,22 @@ class Classifier:
                        evidence=self._evidence(analysis, row, above, offer))
 
     def _listed(self, analysis: Analysis) -> np.ndarray:
-        """The listing rule: a term only this trade uses, next to a price or a quantity,
-        with no counter-word (news, police, research) in the message, is a listing of its
-        category whatever the model's score: "5 gr MDMA crystals", "Glock 19 — 600$".
-        Short marketplace titles carry too few n-grams for the model alone."""
+        """The listing rule, for what the model alone misses in short marketplace titles
+        ("5 gr MDMA crystals", "Glock 19 — 600$", "No VBV US Visa Gold"): with no
+        counter-word (news, police, research) in the message, a term only this trade uses
+        (weight >= 0.9) marks its category in a title-length message, and a strong one
+        (>= 0.7) does so in any message next to a price, a quantity or an offer cue. News
+        and warnings are longer and carry no price, which keeps them out."""
         listed = np.zeros(len(self.categories), dtype=bool)
-        if not (analysis.prices or analysis.quantity):
-            return listed
         if any(h.role == "negative" for h in analysis.hits):
             return listed
+        offered = bool(analysis.prices or analysis.quantity
+                       or any(h.role == "offer" for h in analysis.hits))
+        title = len(analysis.text.split()) <= TITLE_WORDS
         for hit in analysis.hits:
-            if hit.role == "category" and hit.weight >= STRONG and hit.category:
+            if hit.role != "category" or not hit.category:
+                continue
+            if (title and hit.weight >= DEFINITE) or (offered and hit.weight >= STRONG):
                 listed[self.categories.index(hit.category)] = True
         return listed
 
