@@ -25,7 +25,7 @@ from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.model import Indicator
 
 N_HASHED = 2**18
-LEXICON_SCALE = 3.0
+LEXICON_SCALE = 1.0
 WALLETS = frozenset({"btc", "eth", "xmr", "ltc", "trx", "doge", "bch"})
 SIGNALS = ("offer_terms", "price", "quantity", "crypto_price", "wallet", "onion", "telegram_bot",
            "telegram", "telegram_invite", "contact", "card", "url")
@@ -100,6 +100,9 @@ def _dense(a: Analysis) -> list[float]:
             scores[hit.category] += hit.weight
             if hit.weight >= STRONG:
                 strong[hit.category] = 1.0
+        else:  # a counter-word for every category: "police", "arrested", "researchers"
+            for c in IDS:
+                scores[c] += hit.weight
     kinds = {i.type for i in a.indicators}
     signals = {
         "offer_terms": offer,
