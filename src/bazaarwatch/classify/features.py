@@ -3,6 +3,9 @@
 Hashed word (1-2) and character (4, within words) n-grams of the matching form make the
 model multilingual by construction: no vocabulary to build, any script hashes alike, and
 character n-grams carry inflections ("закладки", "закладку") and slang spellings. The
+hashing is CRC-32 of the n-gram's UTF-8 bytes, done here rather than with scikit-learn's
+HashingVectorizer so that classifying needs neither scikit-learn (80 MB of memory once
+imported) nor its per-call overhead; only training uses scikit-learn. The
 dense signals are what a lexicon or an indicator already knows: per-category lexicon
 scores (counter-words subtract), the offer-cue score, and whether the message carries a
 price, a wallet, an onion site, a bot or a contact. They are appended after the hashed
@@ -11,13 +14,14 @@ columns, so a column index says which kind of feature it is.
 
 from __future__ import annotations
 
+import itertools
+import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.utils import murmurhash3_32
 
 from bazaarwatch.classify.lexicon import Hit, Lexicon, matching_form
 from bazaarwatch.classify.prices import Price, find_prices, has_quantity
@@ -51,14 +55,6 @@ class Featurizer:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self.words = HashingVectorizer(analyzer="word", ngram_range=(1, 2),
-                                       n_features=N_HASHED, alternate_sign=False,
-                                       token_pattern=r"(?u)\b\w+\b", lowercase=False)
-        self.chars = HashingVectorizer(analyzer="char_wb", ngram_range=(4, 4),
-                                       n_features=N_HASHED, alternate_sign=False,
-                                       lowercase=False)
-        self._word_grams = self.words.build_analyzer()
-        self._char_grams = self.chars.build_analyzer()
 
     @property
     def n_features(self) -> int:
@@ -71,16 +67,42 @@ class Featurizer:
                         indicators=list(indicators))
 
     def matrix(self, analyses: Sequence[Analysis]) -> sp.csr_matrix:
-        docs = [a.matching for a in analyses]
-        hashed = self.words.transform(docs) + self.chars.transform(docs)
-        hashed = _l2(hashed)
+        rows: list[int] = []
+        columns: list[int] = []
+        for row, analysis in enumerate(analyses):
+            hashed = [_column(g) for g in ngrams(analysis.matching)]
+            rows.extend([row] * len(hashed))
+            columns.extend(hashed)
+        counts = sp.csr_matrix((np.ones(len(columns)), (rows, columns)),
+                               shape=(len(analyses), N_HASHED))
         dense = np.array([_dense(a) for a in analyses], dtype=np.float64)
-        return sp.hstack([hashed, sp.csr_matrix(dense)], format="csr")
+        return sp.hstack([_l2(counts), sp.csr_matrix(dense)], format="csr")
 
     def ngram_columns(self, analysis: Analysis) -> dict[int, str]:
         """Hashed column -> an n-gram of this message that lands there (for evidence)."""
-        grams = self._word_grams(analysis.matching) + self._char_grams(analysis.matching)
-        return {abs(murmurhash3_32(g, seed=0)) % N_HASHED: g for g in grams}
+        return {_column(g): g.lstrip(_WORD_MARK) for g in ngrams(analysis.matching)}
+
+
+_TOKEN = re.compile(r"\w+")
+_WORD_MARK = "\x01"  # keeps a word apart from a 4-character piece of another word
+
+
+def ngrams(matching: str) -> list[str]:
+    """Words and word pairs (marked), and the 4-character pieces of " word "."""
+    words = _TOKEN.findall(matching)
+    grams = [_WORD_MARK + w for w in words]
+    grams.extend(f"{_WORD_MARK}{a} {b}" for a, b in itertools.pairwise(words))
+    for word in words:
+        padded = f" {word} "
+        if len(padded) <= 4:
+            grams.append(padded)
+        else:
+            grams.extend(padded[i:i + 4] for i in range(len(padded) - 3))
+    return grams
+
+
+def _column(gram: str) -> int:
+    return zlib.crc32(gram.encode()) % N_HASHED
 
 
 def _l2(matrix: sp.csr_matrix) -> sp.csr_matrix:

@@ -48,7 +48,8 @@ class Classifier:
         self.weights = weights
         self.featurizer = Featurizer(lexicon or Lexicon())
         # Dense weights (outputs x features, ~17 MB) make scoring and evidence plain NumPy.
-        self.dense = weights.coef.toarray().astype(np.float32)
+        self.dense = weights.coef.astype(np.float32).toarray()
+        self.dense_t = np.ascontiguousarray(self.dense.T)  # features x outputs, for scoring
         self.categories = weights.outputs[:-1]
 
     @classmethod
@@ -80,7 +81,7 @@ class Classifier:
 
     def scores(self, matrix: sp.csr_matrix) -> np.ndarray:
         """Probabilities, one row per message (of the feature matrix), one column per output."""
-        logits = np.asarray(matrix @ self.dense.T) + self.weights.bias
+        logits = np.asarray(matrix @ self.dense_t) + self.weights.bias
         probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
         return probabilities
 
