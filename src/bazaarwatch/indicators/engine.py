@@ -62,7 +62,7 @@ class Extractor:
             self.database = hyperscan.Database()
             flags = [hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
                      | (hyperscan.HS_FLAG_CASELESS if p.caseless else 0) for p in patterns]
-            self.database.compile(expressions=[_unnamed(p.regex).encode() for p in patterns],
+            self.database.compile(expressions=[p.regex.encode() for p in patterns],
                                   ids=list(range(len(patterns))), elements=len(patterns),
                                   flags=flags)
 
@@ -130,11 +130,6 @@ def compile_pattern(pattern: Pattern) -> re.Pattern[str]:
     ASCII word characters only, so "0x…для" still ends an address at the Cyrillic letter.
     Non-ASCII letters a pattern needs are written as explicit ranges."""
     return re.compile(pattern.regex, re.ASCII | (re.IGNORECASE if pattern.caseless else 0))
-
-
-def _unnamed(regex: str) -> str:
-    """Hyperscan has no named groups; the value group is only for ``re``'s spans."""
-    return regex.replace("(?P<v>", "(")
 
 
 def _collect(pattern_id: int, start: int, end: int, flags: int, hits: list[int]) -> None:
