@@ -26,7 +26,7 @@ from bazaarwatch.store.sqlite import Case
 
 def _inert(value: Any) -> Any:
     """Every string printed by the template: control and bidi characters made visible."""
-    return safe(value) if isinstance(value, str) else value
+    return safe(value, keep_newlines=True) if isinstance(value, str) else value
 
 
 _env = jinja2.Environment(
