@@ -69,8 +69,9 @@ class Featurizer:
     def matrix(self, analyses: Sequence[Analysis]) -> sp.csr_matrix:
         rows: list[int] = []
         columns: list[int] = []
+        crc32, n = zlib.crc32, N_HASHED  # the hot loop: local names, no call per n-gram
         for row, analysis in enumerate(analyses):
-            hashed = [_column(g) for g in ngrams(analysis.matching)]
+            hashed = [crc32(g.encode()) % n for g in ngrams(analysis.matching)]
             rows.extend([row] * len(hashed))
             columns.extend(hashed)
         counts = sp.csr_matrix((np.ones(len(columns)), (rows, columns)),
@@ -97,7 +98,7 @@ def ngrams(matching: str) -> list[str]:
         if len(padded) <= 4:
             grams.append(padded)
         else:
-            grams.extend(padded[i:i + 4] for i in range(len(padded) - 3))
+            grams.extend([padded[i:i + 4] for i in range(len(padded) - 3)])
     return grams
 
 
