@@ -9,13 +9,9 @@ printed. Tox IDs are built here with an independent checksum implementation.
 from __future__ import annotations
 
 import base64
-import json
-import re
-from functools import cache
-from pathlib import Path
-from typing import Any, NamedTuple
 
 import pytest
+from indicator_support import Found, example, example_messages, matches
 
 from bazaarwatch.indicators.base import Pattern
 from bazaarwatch.indicators.contacts import (
@@ -25,34 +21,10 @@ from bazaarwatch.indicators.contacts import (
     validate_pgp_block,
     validate_tox,
 )
-from bazaarwatch.indicators.engine import compile_pattern
-
-EXAMPLES = Path(__file__).parents[2] / "examples"
-
-
-class Found(NamedTuple):
-    type: str
-    value: str
-    normalized: str
-    checked: bool
-
-
-@cache
-def _compiled(pattern: Pattern) -> re.Pattern[str]:
-    return compile_pattern(pattern)
 
 
 def find(text: str, patterns: list[Pattern] | None = None) -> list[Found]:
-    """Like the engine: the validator sees the whole match, the value is group ``v``'s."""
-    out: list[Found] = []
-    for pattern in PATTERNS if patterns is None else patterns:
-        for m in _compiled(pattern).finditer(text):
-            verdict = pattern.validate(m.group())
-            if verdict is not None:
-                value = m.group("v") if "v" in m.re.groupindex else m.group()
-                out.append(Found(verdict.type or pattern.type, value, verdict.normalized,
-                                 verdict.checked))
-    return out
+    return matches(PATTERNS if patterns is None else patterns, text)
 
 
 def values(text: str, type_: str) -> list[str]:
@@ -543,28 +515,9 @@ def test_default_patterns_find_only_international_numbers() -> None:
 # ---------------------------------------------------------------------------- example export
 
 
-def _example() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        (EXAMPLES / "expected_indicators.json").read_text(encoding="utf-8"))
-    return data
-
-
-def _messages() -> dict[tuple[int, int], str]:
-    export = json.loads((EXAMPLES / "telegram_export" / "result.json").read_text("utf-8"))
-    out: dict[tuple[int, int], str] = {}
-    for section in ("chats", "left_chats"):
-        for chat in export.get(section, {}).get("list", []):
-            for message in chat["messages"]:
-                text = message.get("text", "")
-                if isinstance(text, list):
-                    text = "".join(p if isinstance(p, str) else p["text"] for p in text)
-                out[(chat["id"], message["id"])] = text
-    return out
-
-
 def test_example_phone_is_found_and_nothing_else() -> None:
-    messages = _messages()
-    phones = [e for e in _example()["entity_indicators"] if e["type"] == "phone"]
+    messages = example_messages()
+    phones = [e for e in example()["entity_indicators"] if e["type"] == "phone"]
     assert phones
     expected = set()
     for entity in phones:
@@ -579,14 +532,12 @@ def test_example_phone_is_found_and_nothing_else() -> None:
 
 
 def test_example_export_has_no_other_contact_ids() -> None:
-    found = {f.type for text in _messages().values() for f in find(text) if f.type != "phone"}
+    found = {f.type for text in example_messages().values() for f in find(text)
+             if f.type != "phone"}
     assert found == set()
 
 
 # ---------------------------------------------------------------------------- engine compatibility
-
-
-
 
 
 @pytest.mark.parametrize("text", [

@@ -8,40 +8,14 @@ single substitution).
 
 from __future__ import annotations
 
-import json
-import re
-from functools import cache
-from pathlib import Path
-from typing import Any, NamedTuple
-
 import pytest
+from indicator_support import Found, example, example_messages, matches
 
-from bazaarwatch.indicators.base import Pattern
-from bazaarwatch.indicators.engine import compile_pattern
 from bazaarwatch.indicators.finance import IBAN_LENGTHS, PATTERNS, validate_card, validate_iban
-
-EXAMPLES = Path(__file__).parents[2] / "examples"
-
-
-class Found(NamedTuple):
-    type: str
-    value: str
-    normalized: str
-
-
-@cache
-def _compiled(pattern: Pattern) -> re.Pattern[str]:
-    return compile_pattern(pattern)
 
 
 def find(text: str) -> list[Found]:
-    out: list[Found] = []
-    for pattern in PATTERNS:
-        for m in _compiled(pattern).finditer(text):
-            verdict = pattern.validate(m.group())
-            if verdict is not None:
-                out.append(Found(verdict.type or pattern.type, m.group(), verdict.normalized))
-    return out
+    return matches(PATTERNS, text)
 
 
 def of_type(text: str, type_: str) -> list[str]:
@@ -305,14 +279,8 @@ def test_card_inside_an_iban_is_not_a_card() -> None:
 # ---------------------------------------------------------------------------- example export
 
 
-def _example() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        (EXAMPLES / "expected_indicators.json").read_text(encoding="utf-8"))
-    return data
-
-
 def test_example_cards_are_found_as_written() -> None:
-    cards = [i for i in _example()["indicators"] if i["type"] == "bank_card"]
+    cards = [i for i in example()["indicators"] if i["type"] == "bank_card"]
     assert cards
     for item in cards:
         for occurrence in item["occurrences"]:
@@ -320,7 +288,7 @@ def test_example_cards_are_found_as_written() -> None:
 
 
 def test_example_luhn_failure_is_rejected() -> None:
-    bad = [i for i in _example()["invalid"] if i["type"] == "bank_card"]
+    bad = [i for i in example()["invalid"] if i["type"] == "bank_card"]
     assert bad
     for item in bad:
         for occurrence in item["occurrences"]:
@@ -328,16 +296,9 @@ def test_example_luhn_failure_is_rejected() -> None:
 
 
 def test_example_export_has_exactly_the_expected_cards_and_no_ibans() -> None:
-    export = json.loads((EXAMPLES / "telegram_export" / "result.json").read_text("utf-8"))
-    expected = {i["value"] for i in _example()["indicators"] if i["type"] == "bank_card"}
-    found: set[tuple[str, str]] = set()
-    for section in ("chats", "left_chats"):
-        for chat in export.get(section, {}).get("list", []):
-            for message in chat["messages"]:
-                text = message.get("text", "")
-                if isinstance(text, list):
-                    text = "".join(p if isinstance(p, str) else p["text"] for p in text)
-                found.update((f.type, f.normalized) for f in find(text))
+    expected = {i["value"] for i in example()["indicators"] if i["type"] == "bank_card"}
+    found = {(f.type, f.normalized) for text in example_messages().values()
+             for f in find(text)}
     assert found == {("card", card) for card in expected}
 
 

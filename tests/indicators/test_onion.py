@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
-import re
-from functools import cache
-from pathlib import Path
-from typing import Any, NamedTuple
 
 import pytest
+from indicator_support import Found, example, example_messages, matches
 
-from bazaarwatch.indicators.base import Pattern
-from bazaarwatch.indicators.engine import compile_pattern
 from bazaarwatch.indicators.onion import PATTERNS, validate_onion
-
-EXAMPLES = Path(__file__).parents[2] / "examples"
 
 DDG = "duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion"
 TORPROJECT = "2gzyxa5ihm7nsggfxnu52rck2vv4rvmdlkiu3zzui5du4xyclen53wid.onion"
@@ -29,27 +21,8 @@ V2 = "expyuzz4wqqyqhjn.onion"  # the Tor Project's retired v2 address
 BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 
 
-class Found(NamedTuple):
-    type: str
-    value: str
-    normalized: str
-    checked: bool
-
-
-@cache
-def _compiled(pattern: Pattern) -> re.Pattern[str]:
-    return compile_pattern(pattern)
-
-
 def find(text: str) -> list[Found]:
-    out: list[Found] = []
-    for pattern in PATTERNS:
-        for m in _compiled(pattern).finditer(text):
-            verdict = pattern.validate(m.group())
-            if verdict is not None:
-                out.append(Found(verdict.type or pattern.type, m.group(), verdict.normalized,
-                                 verdict.checked))
-    return out
+    return matches(PATTERNS, text)
 
 
 def build_v3(pubkey: bytes) -> str:
@@ -200,18 +173,12 @@ def test_negatives(text: str) -> None:
 # ---------------------------------------------------------------------------- example export
 
 
-def _example() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        (EXAMPLES / "expected_indicators.json").read_text(encoding="utf-8"))
-    return data
-
-
 def _restore(text: str) -> str:
     return text.replace("[.]", ".").replace("[dot]", ".")
 
 
 def test_example_onions_are_found_as_written() -> None:
-    data = _example()
+    data = example()
     onions = [i for i in data["indicators"] if i["type"] == "onion"]
     assert onions
     for item in onions:
@@ -221,7 +188,7 @@ def test_example_onions_are_found_as_written() -> None:
 
 
 def test_example_onion_typo_is_rejected() -> None:
-    typos = [i for i in _example()["invalid"] if i["type"] == "onion"]
+    typos = [i for i in example()["invalid"] if i["type"] == "onion"]
     assert typos
     for item in typos:
         for occurrence in item["occurrences"]:
@@ -229,16 +196,9 @@ def test_example_onion_typo_is_rejected() -> None:
 
 
 def test_example_export_has_no_false_onions() -> None:
-    export = json.loads((EXAMPLES / "telegram_export" / "result.json").read_text("utf-8"))
-    expected = {i["value"] for i in _example()["indicators"] if i["type"] == "onion"}
-    found: set[str] = set()
-    for section in ("chats", "left_chats"):
-        for chat in export.get(section, {}).get("list", []):
-            for message in chat["messages"]:
-                text = message.get("text", "")
-                if isinstance(text, list):
-                    text = "".join(p if isinstance(p, str) else p["text"] for p in text)
-                found.update(f.normalized for f in find(_restore(text)))
+    expected = {i["value"] for i in example()["indicators"] if i["type"] == "onion"}
+    found = {f.normalized for text in example_messages().values()
+             for f in find(_restore(text))}
     assert found == expected
 
 

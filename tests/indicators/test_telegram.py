@@ -6,40 +6,14 @@ candidate's validator, the way the engine does.
 
 from __future__ import annotations
 
-import json
-import re
-from functools import cache
-from pathlib import Path
-from typing import Any, NamedTuple
-
 import pytest
+from indicator_support import Found, example, example_messages, matches
 
-from bazaarwatch.indicators.base import Pattern
-from bazaarwatch.indicators.engine import compile_pattern
 from bazaarwatch.indicators.telegram import PATTERNS
-
-EXAMPLES = Path(__file__).parents[2] / "examples"
-
-
-class Found(NamedTuple):
-    type: str
-    value: str
-    normalized: str
-
-
-@cache
-def _compiled(pattern: Pattern) -> re.Pattern[str]:
-    return compile_pattern(pattern)
 
 
 def find(text: str) -> list[Found]:
-    out: list[Found] = []
-    for pattern in PATTERNS:
-        for m in _compiled(pattern).finditer(text):
-            verdict = pattern.validate(m.group())
-            if verdict is not None:
-                out.append(Found(verdict.type or pattern.type, m.group(), verdict.normalized))
-    return sorted(out, key=lambda f: text.find(f.value))
+    return matches(PATTERNS, text)
 
 
 def normalized(text: str) -> list[tuple[str, str]]:
@@ -230,28 +204,9 @@ def test_negatives(text: str) -> None:
 # ---------------------------------------------------------------------------- example export
 
 
-def _example() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        (EXAMPLES / "expected_indicators.json").read_text(encoding="utf-8"))
-    return data
-
-
-def _messages() -> dict[tuple[int, int], str]:
-    export = json.loads((EXAMPLES / "telegram_export" / "result.json").read_text("utf-8"))
-    out: dict[tuple[int, int], str] = {}
-    for section in ("chats", "left_chats"):
-        for chat in export.get(section, {}).get("list", []):
-            for message in chat["messages"]:
-                text = message.get("text", "")
-                if isinstance(text, list):
-                    text = "".join(p if isinstance(p, str) else p["text"] for p in text)
-                out[(chat["id"], message["id"])] = text
-    return out
-
-
 def test_example_usernames_are_found_where_telegram_marked_them() -> None:
-    messages = _messages()
-    usernames = [e for e in _example()["entity_indicators"] if e["type"] == "telegram_username"]
+    messages = example_messages()
+    usernames = [e for e in example()["entity_indicators"] if e["type"] == "telegram_username"]
     assert usernames
     for entity in usernames:
         name = entity["value"].lower()
@@ -262,8 +217,8 @@ def test_example_usernames_are_found_where_telegram_marked_them() -> None:
 
 
 def test_example_telegram_links_are_found() -> None:
-    messages = _messages()
-    links = [e for e in _example()["entity_indicators"]
+    messages = example_messages()
+    links = [e for e in example()["entity_indicators"]
              if e["type"] == "url" and "t.me/" in e["value"]]
     assert links
     for entity in links:
@@ -275,11 +230,11 @@ def test_example_telegram_links_are_found() -> None:
 
 
 def test_example_export_has_no_unexpected_telegram_indicators() -> None:
-    entities = _example()["entity_indicators"]
+    entities = example()["entity_indicators"]
     expected = {e["value"].lower() for e in entities if e["type"] == "telegram_username"}
     expected |= {normalized(e["value"])[0][1] for e in entities
                  if e["type"] == "url" and "t.me/" in e["value"]}
-    found = {n for text in _messages().values() for _, n in normalized(text)}
+    found = {n for text in example_messages().values() for _, n in normalized(text)}
     assert found == expected
 
 

@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import re
-from functools import cache
-from pathlib import Path
-from typing import Any, NamedTuple
-
 import pytest
+from indicator_support import Found, example, example_messages, matches
 
-from bazaarwatch.indicators.base import Pattern
-from bazaarwatch.indicators.engine import compile_pattern
 from bazaarwatch.indicators.web import FILE_EXTENSIONS, PATTERNS
 
-EXAMPLES = Path(__file__).parents[2] / "examples"
 ONION = "xuxujhpsecbil4p4lzpmey7ilkbij5xmab5w752ingvomv4gy67n4hid.onion"
 
 
-class Found(NamedTuple):
-    type: str
-    value: str
-    normalized: str
-
-
-@cache
-def _compiled(pattern: Pattern) -> re.Pattern[str]:
-    return compile_pattern(pattern)
-
-
 def find(text: str) -> list[Found]:
-    out: list[Found] = []
-    for pattern in PATTERNS:
-        for m in _compiled(pattern).finditer(text):
-            verdict = pattern.validate(m.group())
-            if verdict is not None:
-                out.append(Found(verdict.type or pattern.type, m.group(), verdict.normalized))
-    return out
+    return matches(PATTERNS, text)
 
 
 def of_type(text: str, type_: str) -> list[str]:
@@ -284,28 +259,9 @@ def test_mixed_text() -> None:
 # ---------------------------------------------------------------------------- example export
 
 
-def _example() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        (EXAMPLES / "expected_indicators.json").read_text(encoding="utf-8"))
-    return data
-
-
-def _messages() -> dict[tuple[int, int], str]:
-    export = json.loads((EXAMPLES / "telegram_export" / "result.json").read_text("utf-8"))
-    out: dict[tuple[int, int], str] = {}
-    for section in ("chats", "left_chats"):
-        for chat in export.get(section, {}).get("list", []):
-            for message in chat["messages"]:
-                text = message.get("text", "")
-                if isinstance(text, list):
-                    text = "".join(p if isinstance(p, str) else p["text"] for p in text)
-                out[(chat["id"], message["id"])] = text
-    return out
-
-
 def test_example_urls_with_a_scheme_are_found() -> None:
-    messages = _messages()
-    urls = [e for e in _example()["entity_indicators"]
+    messages = example_messages()
+    urls = [e for e in example()["entity_indicators"]
             if e["type"] == "url" and "://" in e["value"]]
     assert urls
     checked = 0
@@ -320,8 +276,8 @@ def test_example_urls_with_a_scheme_are_found() -> None:
 
 
 def test_example_emails() -> None:
-    messages = _messages()
-    for entity in (e for e in _example()["entity_indicators"] if e["type"] == "email"):
+    messages = example_messages()
+    for entity in (e for e in example()["entity_indicators"] if e["type"] == "email"):
         expected = [] if entity["value"].endswith(".example") else [entity["value"]]
         for occurrence in entity["occurrences"]:
             text = messages[(occurrence["chat_id"], occurrence["message_id"])]
