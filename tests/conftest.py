@@ -128,12 +128,12 @@ def cli_env() -> dict[str, str]:
     return env
 
 
-def bw(*args: str | Path, cwd: Path | None = None,
+def bw(*args: str | Path, cwd: Path | None = None, stdin: str | None = None,
        timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``python -m bazaarwatch ARGS`` as a real subprocess and capture its output."""
     return subprocess.run([sys.executable, "-m", "bazaarwatch", *map(str, args)],
-                          capture_output=True, text=True, encoding="utf-8", env=cli_env(),
-                          cwd=cwd, timeout=timeout, check=False)
+                          input=stdin, capture_output=True, text=True, encoding="utf-8",
+                          env=cli_env(), cwd=cwd, timeout=timeout, check=False)
 
 
 # -- a small realistic case --------------------------------------------------------------------

@@ -30,11 +30,12 @@ from rich.table import Table
 from rich.text import Text
 
 from bazaarwatch import __version__
-from bazaarwatch.errors import BazaarwatchError, InputError
+from bazaarwatch.errors import BazaarwatchError
 from bazaarwatch.indicators import default_extractor, types
 from bazaarwatch.indicators.redaction import redact
 from bazaarwatch.ingest import OnProgress, Options, Planned, SourceResult, ingest, plan
 from bazaarwatch.ingest import Progress as IngestProgress
+from bazaarwatch.lines import read_lines
 from bazaarwatch.outputs.report import write_report
 from bazaarwatch.outputs.terminal import safe
 from bazaarwatch.sources import readers
@@ -299,6 +300,9 @@ class _Line(msgspec.Struct):
     text: str = ""
 
 
+_LINE_SHAPE = '{"id": ..., "text": "..."}'
+
+
 @main.command("extract")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True),
                 default="-")
@@ -315,25 +319,14 @@ def extract_command(file: str, region: str | None, reveal: bool) -> None:
     when a checksum exists but the value does not use it (all-lower-case Ethereum).
     """
     extractor = default_extractor(region)
-    decoder = msgspec.json.Decoder(_Line)
-    stream = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
     write = sys.stdout.buffer.write
-    with stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = decoder.decode(line)
-            except msgspec.DecodeError as e:
-                name = "<stdin>" if file == "-" else file
-                raise InputError(name, str(e).replace("`", "'"), where=f"line {number}",
-                                 hint='Each line must be {"id": ..., "text": "..."}') from e
-            found = extractor.extract(record.text)
-            shown = found if reveal else [redact(i) for i in found]
-            write(orjson.dumps({"id": record.id, "indicators": [
-                {"type": i.type, "value": i.value, "normalized": i.normalized,
-                 "start": i.start, "end": i.end, "checked": i.checked} for i in shown]}))
-            write(b"\n")
+    for _, record in read_lines(file, _Line, shape=_LINE_SHAPE):
+        found = extractor.extract(record.text)
+        shown = found if reveal else [redact(i) for i in found]
+        write(orjson.dumps({"id": record.id, "indicators": [
+            {"type": i.type, "value": i.value, "normalized": i.normalized,
+             "start": i.start, "end": i.end, "checked": i.checked} for i in shown]}))
+        write(b"\n")
 
 
 @main.command("indicators")
@@ -387,9 +380,6 @@ def classify_command(file: str, model_path: Path | None) -> None:
 
     classifier = Classifier.load(model_path)
     extractor = default_extractor()
-    decoder = msgspec.json.Decoder(_Line)
-    name = "<stdin>" if file == "-" else file
-    stream = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
     write = sys.stdout.buffer.write
     pending: list[_Line] = []
 
@@ -403,18 +393,12 @@ def classify_command(file: str, model_path: Path | None) -> None:
             write(b"\n")
         pending.clear()
 
-    with stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                pending.append(decoder.decode(line))
-            except msgspec.DecodeError as e:
-                flush()
-                raise InputError(name, str(e).replace("`", "'"), where=f"line {number}",
-                                 hint='Each line must be {"id": ..., "text": "..."}') from e
+    try:
+        for _, record in read_lines(file, _Line, shape=_LINE_SHAPE):
+            pending.append(record)
             if len(pending) >= 1000:
                 flush()
+    finally:  # the lines before a bad one are answered before the error is reported
         flush()
 
 

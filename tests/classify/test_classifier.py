@@ -4,13 +4,11 @@ reproducibility, and `evaluate`."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import bw
 
 from bazaarwatch.classify.model import SHIPPED, Classifier
 from bazaarwatch.classify.taxonomy import IDS
@@ -19,10 +17,6 @@ from bazaarwatch.classify.train import read_examples, train
 SEED = SHIPPED.with_name("seed") / "seed.jsonl"
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bazaarwatch", *args], input=stdin,
-                          capture_output=True, text=True, check=False,
-                          env={**os.environ, "COLUMNS": "200"})
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +28,7 @@ def test_classify_obeys_the_jsonl_contract() -> None:
     lines = [{"id": 1, "text": "Продам закладки, мефедрон 2 гр — 3000 руб, пишите в лс"},
              {"id": "two", "text": "how was the match yesterday?"},
              {"id": 3, "text": "fresh CVV US high balance 15$ each, dumps+pin"}]
-    result = run("classify", stdin="\n".join(json.dumps(x) for x in lines) + "\n")
+    result = bw("classify", stdin="\n".join(json.dumps(x) for x in lines) + "\n")
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == [1, "two", 3]
@@ -49,7 +43,7 @@ def test_classify_obeys_the_jsonl_contract() -> None:
 
 
 def test_classify_bad_line_names_it() -> None:
-    result = run("classify", stdin='{"id": 1, "text": "hi"}\nnot json\n')
+    result = bw("classify", stdin='{"id": 1, "text": "hi"}\nnot json\n')
     assert result.returncode == 1
     assert "line 2" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stdout.splitlines()) == 1
@@ -108,18 +102,18 @@ def test_train_and_evaluate_commands(tmp_path: Path) -> None:
             + [{"text": f"nice weather today number {i}", "labels": []} for i in range(30)])
     data.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     model = tmp_path / "model.npz"
-    trained = run("train", str(data), "-o", str(model))
+    trained = bw("train", str(data), "-o", str(model))
     assert trained.returncode == 0, trained.stderr
-    report = run("evaluate", str(data), "--model", str(model), "--json")
+    report = bw("evaluate", str(data), "--model", str(model), "--json")
     assert report.returncode == 0, report.stderr
     summary = json.loads(report.stdout)
     carding = next(c for c in summary["categories"] if c["category"] == "carding")
     assert carding["support"] == 30 and carding["f1"] > 0.9
     assert summary["none"]["total"] == 30
     assert summary["none"]["false_positive_rate"] < 0.1
-    table = run("evaluate", str(data), "--model", str(model))
+    table = bw("evaluate", str(data), "--model", str(model))
     assert "macro-F1" in table.stdout and "false positives on none" in table.stdout
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "x", "labels": ["guns"]}\n', encoding="utf-8")
-    refused = run("train", str(bad), "-o", str(tmp_path / "m2.npz"))
+    refused = bw("train", str(bad), "-o", str(tmp_path / "m2.npz"))
     assert refused.returncode == 1 and "unknown category 'guns'" in refused.stderr

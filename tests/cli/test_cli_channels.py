@@ -4,13 +4,11 @@ sections."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import bw
 
 from bazaarwatch.classify.taxonomy import IDS
 
@@ -18,15 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "telegram_export"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bazaarwatch", *args], capture_output=True,
-                          text=True, check=False, env={**os.environ, "COLUMNS": "200"})
 
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("scan") / "out"
-    result = run("scan", str(EXAMPLE), "-o", str(out))
+    result = bw("scan", str(EXAMPLE), "-o", str(out))
     assert result.returncode == 0, result.stderr
     return out
 
@@ -46,7 +41,7 @@ def test_scan_stores_a_verdict_for_every_message_with_text(scanned: Path) -> Non
 
 
 def test_channels_profiles_each_chat(scanned: Path) -> None:
-    result = run("channels", "--db", str(scanned / "case.db"), "--format", "json")
+    result = bw("channels", "--db", str(scanned / "case.db"), "--format", "json")
     assert result.returncode == 0, result.stderr
     profiles = {p["name"]: p for p in json.loads(result.stdout)}
     shop = profiles["CardHouse ✦ CVV & Gift Cards"]
@@ -62,7 +57,7 @@ def test_channels_profiles_each_chat(scanned: Path) -> None:
         assert p["flagged"] <= p["messages"]
     news = profiles["Riverside Daily"]
     assert news["flagged"] <= 2, "a benign news channel must stay mostly unflagged"
-    table = run("channels", "--db", str(scanned / "case.db"))
+    table = bw("channels", "--db", str(scanned / "case.db"))
     assert table.returncode == 0 and "carding" in table.stdout
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import bw
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "telegram_export"
@@ -17,10 +15,6 @@ CARD = "4111 1111 1111 1111"
 BTC = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"  # BIP-173's own example address
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bazaarwatch", *args], input=stdin,
-                          capture_output=True, text=True, check=False,
-                          env={**os.environ, "COLUMNS": "200"})
 
 
 def test_extract_obeys_the_jsonl_contract() -> None:
@@ -28,7 +22,7 @@ def test_extract_obeys_the_jsonl_contract() -> None:
     lines: list[dict[str, object]] = [{"id": 1, "text": paid},
              {"id": "b", "text": "nothing to see, just chatting"},
              {"id": 3, "text": "Пишите @night_market_shop_bot"}]
-    result = run("extract", stdin="\n".join(json.dumps(x) for x in lines) + "\n\n")
+    result = bw("extract", stdin="\n".join(json.dumps(x) for x in lines) + "\n\n")
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == [1, "b", 3]
@@ -46,14 +40,14 @@ def test_extract_obeys_the_jsonl_contract() -> None:
 def test_extract_reveal_and_file_argument(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"id": 7, "text": f"card {CARD}"}) + "\n", encoding="utf-8")
-    result = run("extract", str(source), "--reveal")
+    result = bw("extract", str(source), "--reveal")
     assert result.returncode == 0, result.stderr
     [card] = json.loads(result.stdout)["indicators"]
     assert card["value"] == CARD and card["normalized"] == "4111111111111111"
 
 
 def test_extract_bad_line_names_the_line() -> None:
-    result = run("extract", stdin='{"id": 1, "text": "ok"}\n{"id": 2, "text": 5}\n')
+    result = bw("extract", stdin='{"id": 1, "text": "ok"}\n{"id": 2, "text": 5}\n')
     assert result.returncode == 1
     assert "line 2" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stdout.splitlines()) == 1  # the good line before it was written
@@ -62,7 +56,7 @@ def test_extract_bad_line_names_the_line() -> None:
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("case") / "case.db"
-    result = run("ingest", str(EXAMPLE), "--db", str(db))
+    result = bw("ingest", str(EXAMPLE), "--db", str(db))
     assert result.returncode == 0, result.stderr
     return db
 
@@ -82,24 +76,24 @@ def test_ingest_stores_indicators_with_cards_masked(case: Path) -> None:
 
 
 def test_indicators_command_lists_first_last_seen_and_chats(case: Path) -> None:
-    result = run("indicators", "--db", str(case), "--type", "btc", "--json")
+    result = bw("indicators", "--db", str(case), "--type", "btc", "--json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert rows and {r["type"] for r in rows} == {"btc"}
     assert all(r["messages"] >= 1 and r["first_seen"] <= r["last_seen"] and r["chats"]
                for r in rows)
-    table = run("indicators", "--db", str(case))
+    table = bw("indicators", "--db", str(case))
     assert table.returncode == 0 and "onion" in table.stdout
-    wrong = run("indicators", "--db", str(case), "--type", "nosuch")
+    wrong = bw("indicators", "--db", str(case), "--type", "nosuch")
     assert wrong.returncode == 2 and "not an indicator type" in wrong.stderr
 
 
 def test_keep_sensitive_stores_raw_and_reveal_shows_it(tmp_path: Path) -> None:
     db = tmp_path / "kept.db"
-    assert run("ingest", str(EXAMPLE), "--db", str(db), "--keep-sensitive").returncode == 0
-    masked = json.loads(run("indicators", "--db", str(db), "--type", "card",
+    assert bw("ingest", str(EXAMPLE), "--db", str(db), "--keep-sensitive").returncode == 0
+    masked = json.loads(bw("indicators", "--db", str(db), "--type", "card",
                             "--json").stdout)
-    shown = json.loads(run("indicators", "--db", str(db), "--type", "card", "--json",
+    shown = json.loads(bw("indicators", "--db", str(db), "--type", "card", "--json",
                            "--reveal").stdout)
     assert all("*" in r["value"] for r in masked)
     assert shown and all(r["value"].isdigit() for r in shown)
@@ -108,27 +102,27 @@ def test_keep_sensitive_stores_raw_and_reveal_shows_it(tmp_path: Path) -> None:
 def test_reingest_adds_no_sightings(case: Path) -> None:
     with sqlite3.connect(case) as db:
         before = db.execute("SELECT count(*) FROM message_indicators").fetchone()[0]
-    again = run("ingest", str(EXAMPLE / "result.json"), "--db", str(case))
+    again = bw("ingest", str(EXAMPLE / "result.json"), "--db", str(case))
     assert again.returncode == 0
     with sqlite3.connect(case) as db:
         assert db.execute("SELECT count(*) FROM message_indicators").fetchone()[0] == before
 
 
 def test_search_snippets_mask_cards_unless_revealed(case: Path) -> None:
-    masked = run("search", "--db", str(case), "4111", "--json")
+    masked = bw("search", "--db", str(case), "4111", "--json")
     assert masked.returncode == 0, masked.stderr
     rows = json.loads(masked.stdout)
     assert rows, "the example has a message with the 4111 test card"
     assert all("4111 1111 1111 1111" not in r["snippet"] for r in rows)
     assert any("4111 11** **** 1111" in r["snippet"] for r in rows)
-    shown = json.loads(run("search", "--db", str(case), "4111", "--json",
+    shown = json.loads(bw("search", "--db", str(case), "4111", "--json",
                            "--reveal").stdout)
     assert any("4111 1111 1111 1111" in r["snippet"] for r in shown)
 
 
 def test_report_lists_indicators_with_cards_masked(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run("scan", str(EXAMPLE), "-o", str(out)).returncode == 0
+    assert bw("scan", str(EXAMPLE), "-o", str(out)).returncode == 0
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="indicators"' in html
     assert "411111******1111" in html
@@ -138,10 +132,10 @@ def test_report_lists_indicators_with_cards_masked(tmp_path: Path) -> None:
 
 def test_region_reads_national_phone_numbers_and_rejects_unknown_codes() -> None:
     line = json.dumps({"id": 1, "text": "звоните 8 916 123-45-67"}) + "\n"
-    international_only = json.loads(run("extract", stdin=line).stdout)
+    international_only = json.loads(bw("extract", stdin=line).stdout)
     assert international_only["indicators"] == []
-    russian = json.loads(run("extract", "--region", "ru", stdin=line).stdout)
+    russian = json.loads(bw("extract", "--region", "ru", stdin=line).stdout)
     assert [(i["type"], i["normalized"]) for i in russian["indicators"]] == [
         ("phone", "+79*******67")]
-    unknown = run("extract", "--region", "ZZ", stdin=line)
+    unknown = bw("extract", "--region", "ZZ", stdin=line)
     assert unknown.returncode == 2 and "'ZZ'" in unknown.stderr

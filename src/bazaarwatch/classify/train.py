@@ -27,6 +27,7 @@ from bazaarwatch.classify.model import Classifier, Weights, outputs
 from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.errors import InputError
 from bazaarwatch.indicators import default_extractor
+from bazaarwatch.lines import read_lines
 
 MIN_THRESHOLD = 0.5
 PRUNE = 1e-4  # weights this small are dropped: a smaller file, the same verdicts
@@ -40,20 +41,9 @@ class Example(msgspec.Struct):
 
 def read_examples(path: Path) -> list[Example]:
     """Labelled examples; a bad line or an unknown category names the line and the fix."""
-    decoder = msgspec.json.Decoder(Example)
     examples = []
-    try:
-        lines = path.read_bytes().splitlines()
-    except OSError as e:
-        raise InputError(str(path), f"cannot read: {e.strerror}") from e
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            example = decoder.decode(line)
-        except msgspec.DecodeError as e:
-            raise InputError(str(path), str(e).replace("`", "'"), where=f"line {number}",
-                             hint='Each line must be {"text": "...", "labels": [...]}') from e
+    for number, example in read_lines(str(path), Example,
+                                      shape='{"text": "...", "labels": [...]}'):
         unknown = [label for label in example.labels if label not in IDS]
         if unknown:
             raise InputError(str(path), f"unknown category {unknown[0]!r}",

@@ -62,6 +62,7 @@ import re
 import phonenumbers
 
 from bazaarwatch.indicators.base import Accepted, Pattern, Validator
+from bazaarwatch.indicators.finance import luhn_ok
 
 # -- Session, Tox ------------------------------------------------------------------------
 
@@ -321,18 +322,6 @@ _THOUSANDS = re.compile(r"\d{1,2}(?:[ .,]\d{3}){2,}")
 _E164 = phonenumbers.PhoneNumberFormat.E164
 
 
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i & 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
 def _parse_valid(text: str, region: str | None) -> str | None:
     try:
         number = phonenumbers.parse(text, region)
@@ -391,7 +380,7 @@ def _validate_phone(candidate: str, region: str | None) -> Accepted | None:
         if _DATE.match(candidate) or _THOUSANDS.fullmatch(candidate):
             return None
         digits = "".join(c for c in candidate if c.isdigit())
-        if len(digits) >= 13 and _luhn_ok(digits):
+        if len(digits) >= 13 and luhn_ok(digits):
             return None  # a card number written in groups
     variants = _variants(candidate)
     for text in variants:
