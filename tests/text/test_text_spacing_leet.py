@@ -82,3 +82,12 @@ def test_steps_compose_and_map_back_to_the_raw_text() -> None:
     assert raw[slice(*folded.original(start, start + 5))] == "c\u200b4rds"
     start = folded.text.index("xyz.onion")
     assert raw[slice(*folded.original(start, start + 9))] == "xyz[.]onion"
+
+
+def test_joined_and_unleeted_words_are_read_in_one_script() -> None:
+    """Both steps can put Latin letters into a Cyrillic word; the word ends in one script,
+    and the spans still map back to the original."""
+    joined = join_spaced("обнал, т p a н з и т")
+    assert joined.text == "обнал, транзит"
+    assert joined.original(7, 14) == (7, 20)
+    assert unleet("Продам з@клaдки").text == "Продам закладки"

@@ -20,7 +20,6 @@ import ahocorasick
 
 from bazaarwatch.classify.lexicons import LexiconEntry, load_lexicons
 from bazaarwatch.text import Folded, fold, join_spaced, unleet
-from bazaarwatch.text.homoglyphs import fold_homoglyphs
 
 
 @dataclass(frozen=True)
@@ -36,13 +35,11 @@ class Hit:
 
 def matching_form(text: str) -> Folded:
     """The text as lexicons and the model see it, with offsets back to the original."""
-    return fold(text).then(join_spaced).then(unleet).then(_settle)
+    return fold(text).then(join_spaced).then(unleet).then(_lower)
 
 
-def _settle(text: str) -> Folded:
-    """Fold look-alikes once more (undoing leetspeak puts a Latin "a" into "з@кладки")
-    and lower-case, keeping one character for one."""
-    text = fold_homoglyphs(text)
+def _lower(text: str) -> Folded:
+    """Lower case, keeping one character for one so that offsets do not move."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare letter whose lower case is longer ("İ")
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)

@@ -12,7 +12,8 @@ mostly real (prices, "covid19", "mp3", "win10", "4k", wallet addresses):
 - "@" and "$" only inside a word, never at its edges (handles, prices), and "@" not in
   a token followed by ".something" (an e-mail address);
 - 0->o, 1->i (a repeated "11" -> "ll": "he11o"), 3->e, 4->a, 5->s, 7->t, @->a, $->s,
-  upper case when the token's letters are all upper case.
+  upper case when the token's letters are all upper case, and in the word's own script
+  ("з@кладки" -> "закладки", not a Latin "a" among Cyrillic letters).
 
 Every change is one character for one character, so offsets do not move.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from bazaarwatch.text.homoglyphs import fold_homoglyphs
 from bazaarwatch.text.offsets import Folded
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
@@ -62,7 +64,9 @@ def _unleet_token(token: str, text: str, end: int) -> str:
             continue
         reading = _read(run.group())
         chars[start:end_] = reading.upper() if upper else reading
-    return "".join(chars)
+    # The readings are Latin letters: in a Cyrillic word ("з@клaдки") they are folded to
+    # the word's own script, as fold() does for look-alikes.
+    return fold_homoglyphs("".join(chars))
 
 
 def _read(run: str) -> str:

@@ -5,13 +5,14 @@ each separated from the next by one space or one dot, is joined ("U.S.A" too); t
 wider gap of spaces that separates such a word from the next one shrinks to one space.
 Two single letters ("a b") are left alone: that is too often ordinary text. Each removed
 separator is a deletion in the offset map, so a joined word maps back to its spaced
-original.
+original. A joined word is then read in one script, as ``fold`` reads words.
 """
 
 from __future__ import annotations
 
 import re
 
+from bazaarwatch.text.homoglyphs import fold_homoglyphs
 from bazaarwatch.text.offsets import Folded, Rewriter
 
 _LETTER = r"[^\W\d_]"
@@ -38,4 +39,6 @@ def join_spaced(text: str) -> Folded:
         if gap_end - end > 1:
             out.replace(end, gap_end, " ")
     restored, step = out.finish()
-    return Folded(restored, () if step is None else (step,))
+    # A joined word can mix scripts ("т p a н з и т"): fold it like fold() folds words.
+    # The fold is one character for one, so the offset map stays as it is.
+    return Folded(fold_homoglyphs(restored), () if step is None else (step,))
