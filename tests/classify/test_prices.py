@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bazaarwatch.classify.prices import find_prices
+from bazaarwatch.classify.prices import find_prices, has_quantity
 
 
 @pytest.mark.parametrize(("text", "amount", "currency"), [
@@ -48,3 +48,19 @@ def test_several_prices_in_order() -> None:
     text = "1g — 18€ / 3g — 45€, опт от 10000 руб"
     assert [(p.amount, p.currency) for p in find_prices(text)] == [
         (18.0, "EUR"), (45.0, "EUR"), (10000.0, "RUB")]
+
+
+@pytest.mark.parametrize("text", [
+    "5g", "250 mg MDMA", "1/4 lb", "1/8 Ounce Alien Kush", "3oz. Bubba", "10 pills",
+    "2.5  gram", "Diazepam 50x10mg", "10 x 2mg", "1 QP", "20 Rounds", "3 гр", "100 шт",
+    "5 грамм",
+])
+def test_quantities_as_vendors_list_them(text: str) -> None:
+    assert has_quantity(text)
+
+
+@pytest.mark.parametrize("text", [
+    "version 2.1", "Season 1", "call me at 5", "room 12b", "see you at 10pm", "2024",
+])
+def test_numbers_that_are_no_quantity(text: str) -> None:
+    assert not has_quantity(text)

@@ -272,3 +272,16 @@ def test_hostile_inputs_take_linear_time(hostile: str) -> None:
     folded = fold(hostile).then(join_spaced).then(unleet)
     folded.original(0, len(folded.text))
     assert time.perf_counter() - started < 2.0
+
+
+def test_fold_remembers_without_giving_back_another_string() -> None:
+    # Equal texts that are not the same object: fold remembers results, but an unchanged
+    # text still comes back as the very string given.
+    first = "".join(["привет, ", "обычный текст"])
+    second = "".join(["привет, ", "обычный текст"])
+    assert first == second and first is not second
+    assert fold(first).text is first
+    assert fold(second).text is second
+    changed = "".join(["Пpoдaм ", "cvv"])
+    assert fold(changed) == fold("".join(["Пpoдaм ", "cvv"]))
+    assert fold(changed).text == "Продам cvv"

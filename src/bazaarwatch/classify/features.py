@@ -2,11 +2,18 @@
 
 Hashed word (1-2) and character (4, within words) n-grams of the matching form make the
 model multilingual by construction: no vocabulary to build, any script hashes alike, and
-character n-grams carry inflections ("закладки", "закладку") and slang spellings. The
-hashing is CRC-32 of the n-gram's UTF-8 bytes, done here rather than with scikit-learn's
-HashingVectorizer so that classifying needs neither scikit-learn (80 MB of memory once
-imported) nor its per-call overhead; only training uses scikit-learn. The
-dense signals are what a lexicon or an indicator already knows: per-category lexicon
+character n-grams carry inflections ("закладки", "закладку") and slang spellings.
+
+A message has about a hundred n-grams, so making them one at a time (a string and a
+CRC-32 call each, as this module once did) cost more than everything else the classifier
+does. They are hashed a batch at a time with NumPy instead, straight from the code points
+of all the batch's texts: a polynomial hash modulo 2**64 of the n-gram's code points
+(no strings are made), mixed and cut to ``N_HASHED`` columns. ``ngrams`` and ``column``
+define the same one n-gram at a time, for reading and for the tests. A model file holds
+weights for these columns: one trained with another hashing must be trained again. No
+scikit-learn at inference (80 MB of memory once imported); only training uses it.
+
+The dense signals are what a lexicon or an indicator already knows: per-category lexicon
 scores (counter-words subtract), the offer-cue score, and whether the message carries a
 price, a wallet, an onion site, a bot or a contact. They are appended after the hashed
 columns, so a column index says which kind of feature it is.
@@ -14,9 +21,9 @@ columns, so a column index says which kind of feature it is.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,17 +35,27 @@ from bazaarwatch.classify.prices import Price, find_prices, has_quantity
 from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.model import Indicator
 
-N_HASHED = 2**18
+HASH_BITS = 18
+N_HASHED = 1 << HASH_BITS
 LEXICON_SCALE = 1.0
 WALLETS = frozenset({"btc", "eth", "xmr", "ltc", "trx", "doge", "bch"})
 SIGNALS = ("offer_terms", "price", "quantity", "crypto_price", "wallet", "onion", "telegram_bot",
-           "telegram", "telegram_invite", "contact", "card", "url")
+           "telegram", "telegram_invite", "contact", "card", "url", "counter", "title",
+           "question")
+# Per category: the lexicon score (sum of weights, counter-words subtract), whether a
+# strong term hit, the best term's weight, and that weight again only in a title-length
+# message and only next to a price, quantity or offer cue. A shop-bot menu line or a market
+# title ("BLUE PERCOCET 30mg") has one term and no context, so the sum alone under-rates it;
+# the title and offered copies let the model weigh one good term by where it stands, as
+# news ("Police seize cocaine at port") carries the same term without a price.
 DENSE = (tuple(f"lexicon:{c}" for c in IDS) + tuple(f"strong-term:{c}" for c in IDS)
-         + tuple(f"signal:{s}" for s in SIGNALS))
+         + tuple(f"top-term:{c}" for c in IDS) + tuple(f"title-term:{c}" for c in IDS)
+         + tuple(f"offered-term:{c}" for c in IDS) + tuple(f"signal:{s}" for s in SIGNALS))
 STRONG = 0.7  # a single term this sure (a word only this trade uses) speaks on its own
+TITLE_WORDS = 12  # a listing title or a menu line, not a sentence of news or chat
 
 
-@dataclass
+@dataclass(slots=True)
 class Analysis:
     """One message as the features saw it, kept for the evidence."""
 
@@ -48,6 +65,19 @@ class Analysis:
     prices: list[Price]
     quantity: bool
     indicators: list[Indicator]
+    signals: list[tuple[int, float]]  # the dense signals that are not 0: (index in DENSE, value)
+
+
+@dataclass
+class Encoded:
+    """A batch's feature matrix, and what names its hashed columns for the evidence."""
+
+    matrix: sp.csr_matrix
+    grams: _Grams
+
+    def names(self, rows: np.ndarray, columns: np.ndarray) -> list[str]:
+        """An n-gram of message ``rows[k]`` that lands in hashed column ``columns[k]``."""
+        return self.grams.names(rows, columns)
 
 
 class Featurizer:
@@ -62,26 +92,27 @@ class Featurizer:
 
     def analyze(self, text: str, indicators: Sequence[Indicator]) -> Analysis:
         form = matching_form(text)
-        return Analysis(text=text, matching=form.text, hits=self.lexicon.hits(text, form),
-                        prices=find_prices(text), quantity=has_quantity(text),
-                        indicators=list(indicators))
+        hits = self.lexicon.hits(text, form)
+        prices, quantity, found = find_prices(text), has_quantity(text), list(indicators)
+        return Analysis(text=text, matching=form.text, hits=hits, prices=prices,
+                        quantity=quantity, indicators=found,
+                        signals=_dense(text, hits, prices, quantity, found))
 
     def matrix(self, analyses: Sequence[Analysis]) -> sp.csr_matrix:
-        rows: list[int] = []
-        columns: list[int] = []
-        crc32, n = zlib.crc32, N_HASHED  # the hot loop: local names, no call per n-gram
-        for row, analysis in enumerate(analyses):
-            hashed = [crc32(g.encode()) % n for g in ngrams(analysis.matching)]
-            rows.extend([row] * len(hashed))
-            columns.extend(hashed)
-        counts = sp.csr_matrix((np.ones(len(columns)), (rows, columns)),
-                               shape=(len(analyses), N_HASHED))
-        dense = np.array([_dense(a) for a in analyses], dtype=np.float64)
-        return sp.hstack([_l2(counts), sp.csr_matrix(dense)], format="csr")
+        return self.encode(analyses).matrix
 
-    def ngram_columns(self, analysis: Analysis) -> dict[int, str]:
-        """Hashed column -> an n-gram of this message that lands there (for evidence)."""
-        return {_column(g): g.lstrip(_WORD_MARK) for g in ngrams(analysis.matching)}
+    def encode(self, analyses: Sequence[Analysis]) -> Encoded:
+        """The feature matrix (one row per analysis; hashed counts scaled to unit length,
+        then the dense signals), kept with the n-grams that name its columns."""
+        grams = _Grams([a.matching for a in analyses])
+        rows, columns, counts = grams.counts()
+        norms = np.sqrt(np.bincount(rows, counts * counts, minlength=len(analyses)))
+        hashed = (rows, columns, counts / norms[rows])
+        entries = [entry for a in analyses for entry in a.signals]
+        dense = (np.repeat(np.arange(len(analyses)), [len(a.signals) for a in analyses]),
+                 N_HASHED + np.array([column for column, _ in entries], dtype=np.int64),
+                 np.array([value for _, value in entries], dtype=np.float64))
+        return Encoded(_csr_rows(hashed, dense, (len(analyses), self.n_features)), grams)
 
 
 _TOKEN = re.compile(r"\w+")
@@ -89,7 +120,9 @@ _WORD_MARK = "\x01"  # keeps a word apart from a 4-character piece of another wo
 
 
 def ngrams(matching: str) -> list[str]:
-    """Words and word pairs (marked), and the 4-character pieces of " word "."""
+    """Words and word pairs (marked), and the 4-character pieces of " word ".
+
+    The definition, one message at a time; ``_Grams`` makes the same for a batch."""
     words = _TOKEN.findall(matching)
     grams = [_WORD_MARK + w for w in words]
     grams.extend(f"{_WORD_MARK}{a} {b}" for a, b in itertools.pairwise(words))
@@ -102,46 +135,231 @@ def ngrams(matching: str) -> list[str]:
     return grams
 
 
-def _column(gram: str) -> int:
-    return zlib.crc32(gram.encode()) % N_HASHED
+_BASE = 0x9E3779B97F4A7C15  # odd, so invertible modulo 2**64
+_BASE_INVERSE = pow(_BASE, -1, 2**64)
+_MIX = 0xBF58476D1CE4E5B9
+_MASK = 2**64 - 1
+_SPACE = ord(" ")
 
 
-def _l2(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+def column(gram: str) -> int:
+    """The hashed column of one n-gram: ``_Grams`` computes the same for a whole batch."""
+    h = 0
+    for ch in gram:
+        h = (h * _BASE + ord(ch)) & _MASK
+    return _mixed(h)
 
 
-def _dense(a: Analysis) -> list[float]:
-    scores = dict.fromkeys(IDS, 0.0)
-    strong = dict.fromkeys(IDS, 0.0)
-    offer = 0.0
-    for hit in a.hits:
-        if hit.role == "offer":
-            offer += hit.weight
-        elif hit.category is not None:
-            scores[hit.category] += hit.weight
-            if hit.weight >= STRONG:
-                strong[hit.category] = 1.0
-        else:  # a counter-word for every category: "police", "arrested", "researchers"
-            for c in IDS:
-                scores[c] += hit.weight
-    kinds = {i.type for i in a.indicators}
-    signals = {
-        "offer_terms": offer,
-        "price": float(bool(a.prices)),
-        "quantity": float(a.quantity),
-        "crypto_price": float(any(p.currency in ("BTC", "XMR", "USDT", "ETH", "LTC", "TRX")
-                                  for p in a.prices)),
-        "wallet": float(bool(kinds & WALLETS)),
-        "onion": float(bool(kinds & {"onion", "onion_v2"})),
-        "telegram_bot": float("telegram_bot" in kinds),
-        "telegram": float("telegram" in kinds),
-        "telegram_invite": float("telegram_invite" in kinds),
-        "contact": float(bool(kinds & {"session_id", "tox", "xmpp", "wickr", "threema",
-                                       "email", "phone"})),
-        "card": float("card" in kinds),
-        "url": float(bool(kinds & {"url", "domain"})),
-    }
-    return ([LEXICON_SCALE * min(scores[c], 3.0) for c in IDS]
-            + [LEXICON_SCALE * strong[c] for c in IDS] + [min(signals[s], 3.0) for s in SIGNALS])
+def _mixed(h: int) -> int:
+    """The top bits of the mixed hash (a polynomial hash's low bits see only the low
+    bits of the code points)."""
+    h ^= h >> 31
+    return ((h * _MIX) & _MASK) >> (64 - HASH_BITS)
+
+
+def _mixed_array(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint64(31))
+    h = h * np.uint64(_MIX)  # wraps modulo 2**64, as _mixed masks
+    return (h >> np.uint64(64 - HASH_BITS)).astype(np.int64)
+
+
+class _Grams:
+    """The n-grams of a batch of matching forms, hashed all at once.
+
+    The texts are joined by spaces into one array of code points in which every
+    non-word character (``\\W``) is a space; a word is then a run of non-spaces, a
+    4-character piece of " word " is a window whose two middle characters are in a
+    word, and each n-gram is a span of that array. The polynomial hash of a span comes
+    from prefix sums: with ``S[k]`` the sum of ``c[j] * B**-j`` for ``j < k``, the hash
+    of ``c[s:e]`` is ``B**(e-1) * (S[e] - S[s])``, all modulo 2**64.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        joined = " " + " ".join(texts) + " "
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        word = _word_table()[np.minimum(points, 0xFFFF)]
+        for i in np.flatnonzero(points > 0xFFFF).tolist():  # rare: mostly emoji
+            word[i] = _TOKEN.match(joined, i) is not None
+        self.spaced = np.where(word, points, np.uint32(_SPACE))  # for naming n-grams
+        code = self.spaced.astype(np.uint64)
+        # The text each position of ``joined`` is in (a separator counts with the text
+        # after it, the last space with the last text).
+        sizes = [len(t) + 1 for t in texts]
+        if sizes:
+            sizes[-1] += 1
+        text_at = np.repeat(np.arange(len(texts)), sizes)
+
+        size = len(code)
+        powers = np.ones(size + 1, dtype=np.uint64)
+        powers[1:] = np.cumprod(np.full(size, _BASE, dtype=np.uint64))
+        inverse = np.ones(size, dtype=np.uint64)
+        inverse[1:] = np.cumprod(np.full(size - 1, _BASE_INVERSE, dtype=np.uint64))
+        prefix = np.zeros(size + 1, dtype=np.uint64)
+        np.cumsum(code * inverse, out=prefix[1:])
+
+        # Words: "\x01word". Pairs: "\x01first second", within one text.
+        edges = np.diff(word.astype(np.int8))
+        first = np.flatnonzero(edges == 1) + 1
+        last = np.flatnonzero(edges == -1) + 1
+        length = last - first
+        text_of = text_at[first]
+        body = powers[last - 1] * (prefix[last] - prefix[first])
+        words = powers[length] + body  # the mark (code point 1) in front
+        same = text_of[1:] == text_of[:-1]
+        second = length[1:][same]
+        pairs = (words[:-1][same] * powers[second + 1] + _SPACE * powers[second]
+                 + body[1:][same])
+        # Pieces: every window of four whose middle two are word characters; a
+        # one-letter word is its own piece, " x ".
+        window = np.flatnonzero(word[1:-2] & word[2:-1])
+        pieces = ((code[window] * _BASE + code[window + 1]) * _BASE
+                  + code[window + 2]) * _BASE + code[window + 3]
+        single = first[length == 1]
+        letters = ((_SPACE * _BASE & _MASK) + code[single]) * _BASE + _SPACE
+
+        self.rows = np.concatenate([text_of, text_of[:-1][same],
+                                    text_at[window + 1],
+                                    text_of[length == 1]])
+        self.columns = _mixed_array(np.concatenate([words, pairs, pieces, letters]))
+        # Each n-gram's span of ``spaced``; words and pairs (before ``n_words``) are read
+        # with one space between words, pieces as they are.
+        self.first = np.concatenate([first, first[:-1][same], window, single - 1])
+        self.last = np.concatenate([last, last[1:][same], window + 4, single + 2])
+        self.n_words = len(words) + len(pairs)
+        self._keys: np.ndarray | None = None
+        self._source: np.ndarray | None = None
+
+    def counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows, columns and counts of the distinct (message, column) pairs, in order."""
+        keys = self.rows * N_HASHED + self.columns
+        order = np.argsort(keys)
+        ordered = keys[order]
+        new = np.ones(len(ordered), dtype=bool)
+        new[1:] = ordered[1:] != ordered[:-1]
+        at = np.flatnonzero(new)
+        self._keys, self._source = ordered[at], order[at]
+        counts = np.diff(np.append(at, len(ordered))).astype(np.float64)
+        return self._keys // N_HASHED, self._keys % N_HASHED, counts
+
+    def names(self, rows: np.ndarray, columns: np.ndarray) -> list[str]:
+        """The text of an n-gram of each (message, column) pair ("?" if it has none)."""
+        if self._keys is None or self._source is None:
+            self.counts()
+        assert self._keys is not None and self._source is not None
+        keys = np.asarray(rows, dtype=np.int64) * N_HASHED + np.asarray(columns, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        found = self._keys[at] == keys
+        spaced = self.spaced.tobytes().decode("utf-32-le")
+        grams = self._source[at]
+        names = []
+        for ok, first, last, word in zip(found.tolist(), self.first[grams].tolist(),
+                                         self.last[grams].tolist(),
+                                         (grams < self.n_words).tolist(), strict=True):
+            if not ok:
+                names.append("?")
+            elif word:  # one space between words, whatever separated them
+                names.append(" ".join(spaced[first:last].split()))
+            else:
+                names.append(spaced[first:last])
+        return names
+
+
+@functools.cache
+def _word_table() -> np.ndarray:
+    """Whether each code point of the Basic Multilingual Plane is a regex word character
+    (``\\w``, what ``ngrams`` splits words by). Surrogates are not."""
+    points = np.arange(0x10000, dtype=np.uint32)
+    points[0xD800:0xE000] = _SPACE
+    text = points.tobytes().decode("utf-32-le")
+    return np.array([ch.isalnum() or ch == "_" for ch in text], dtype=bool)
+
+
+def _csr_rows(hashed: tuple[np.ndarray, np.ndarray, np.ndarray],
+              dense: tuple[np.ndarray, np.ndarray, np.ndarray],
+              shape: tuple[int, int]) -> sp.csr_matrix:
+    """A CSR matrix from two sets of (rows, columns, values), each ordered by row and
+    column, the columns of the first all below those of the second: in each row the
+    first set's entries, then the second's (what ``hstack`` does, without its cost)."""
+    (h_rows, h_columns, h_values), (d_rows, d_columns, d_values) = hashed, dense
+    h_per_row = np.bincount(h_rows, minlength=shape[0])
+    d_per_row = np.bincount(d_rows, minlength=shape[0])
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(h_per_row + d_per_row, out=indptr[1:])
+    # An entry moves past the other set's entries that come before it.
+    h_at = np.arange(len(h_rows)) + (np.cumsum(d_per_row) - d_per_row)[h_rows]
+    d_at = np.arange(len(d_rows)) + np.cumsum(h_per_row)[d_rows]
+    indices = np.empty(indptr[-1], dtype=np.int32)
+    data = np.empty(indptr[-1], dtype=np.float64)
+    indices[h_at], indices[d_at] = h_columns, d_columns
+    data[h_at], data[d_at] = h_values, d_values
+    return sp.csr_matrix((data, indices, indptr), shape=shape)
+
+
+_CATEGORY = {c: i for i, c in enumerate(IDS)}
+_STRONG_AT, _TOP_AT, _TITLE_AT, _OFFERED_AT = (k * len(IDS) for k in range(1, 5))
+_SIGNAL = {s: 5 * len(IDS) + i for i, s in enumerate(SIGNALS)}
+_CRYPTO = frozenset({"BTC", "XMR", "USDT", "ETH", "LTC", "TRX"})
+# The signal column of each indicator type that has one.
+_KIND_SIGNAL = {kind: _SIGNAL[name] for name, kinds in (
+    ("wallet", WALLETS), ("onion", {"onion", "onion_v2"}), ("telegram_bot", {"telegram_bot"}),
+    ("telegram", {"telegram"}), ("telegram_invite", {"telegram_invite"}),
+    ("contact", {"session_id", "tox", "xmpp", "wickr", "threema", "email", "phone"}),
+    ("card", {"card"}), ("url", {"url", "domain"}),
+) for kind in kinds}
+
+
+def _dense(text: str, hits: list[Hit], prices: list[Price], quantity: bool,
+           indicators: list[Indicator]) -> list[tuple[int, float]]:
+    """The dense signals that are not zero: (index in ``DENSE``, value), in order."""
+    entries: list[tuple[int, float]] = []
+    title = len(text.split()) <= TITLE_WORDS
+    cue = False
+    if hits:
+        scores: dict[int, float] = {}  # by category index, those with a hit
+        top: dict[int, float] = {}
+        offer = counter = 0.0
+        for _, category, role, weight, _, _, _ in hits:
+            if role == "offer":
+                offer += weight
+            elif category is not None:
+                i = _CATEGORY[category]
+                scores[i] = scores.get(i, 0.0) + weight
+                if role == "category" and weight > top.get(i, 0.0):
+                    top[i] = weight
+            else:  # a counter-word for every category: "police", "arrested", "researchers"
+                counter += weight
+                for i in range(len(IDS)):
+                    scores[i] = scores.get(i, 0.0) + weight
+        cue = offer > 0
+        offered = bool(prices or quantity or cue)
+        for i, score in sorted(scores.items()):
+            if score:
+                entries.append((i, LEXICON_SCALE * min(score, 3.0)))
+        for i, weight in sorted(top.items()):
+            if weight >= STRONG:
+                entries.append((_STRONG_AT + i, LEXICON_SCALE))
+        for at, on in ((_TOP_AT, True), (_TITLE_AT, title), (_OFFERED_AT, offered)):
+            if on:
+                entries.extend((at + i, weight) for i, weight in sorted(top.items()))
+        if offer:
+            entries.append((_SIGNAL["offer_terms"], min(offer, 3.0)))
+        if counter:
+            entries.append((_SIGNAL["counter"], max(counter, -3.0)))
+    if prices:
+        entries.append((_SIGNAL["price"], 1.0))
+    if quantity:
+        entries.append((_SIGNAL["quantity"], 1.0))
+    if prices and any(p.currency in _CRYPTO for p in prices):
+        entries.append((_SIGNAL["crypto_price"], 1.0))
+    if indicators:
+        found = set()
+        for indicator in indicators:
+            if indicator.type in _KIND_SIGNAL:
+                found.add(_KIND_SIGNAL[indicator.type])
+        for column in sorted(found):
+            entries.append((column, 1.0))
+    if title:
+        entries.append((_SIGNAL["title"], 1.0))
+    if "?" in text:
+        entries.append((_SIGNAL["question"], 1.0))
+    return sorted(entries)

@@ -14,7 +14,7 @@ do terms in scripts written without spaces (Chinese).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -22,8 +22,10 @@ from bazaarwatch.classify.lexicons import LexiconEntry, load_lexicons
 from bazaarwatch.text import Folded, fold, join_spaced, unleet
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One lexicon hit (a named tuple: messages have several, and a frozen dataclass
+    costs several times as much to make)."""
+
     term: str
     category: str | None
     role: str  # "category", "offer" or "negative"
@@ -46,13 +48,30 @@ def _lower(text: str) -> Folded:
     return Folded(lowered)
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum()
-
-
 def _spaceless(term: str) -> bool:
     """Chinese, Japanese and Thai are written without spaces between words."""
     return any("\u2e80" <= ch <= "\u9fff" or "\u0e00" <= ch <= "\u0e7f" for ch in term)
+
+
+# Characters most matching forms are made of, the most frequent first (lower case:
+# spaces, punctuation and digits, Latin, Cyrillic).
+_COMMON = (" .,!?:;-—()'\"/@#$%+*&_\n0123456789eaotsnrildcumhpgfybwkvxjqz"
+           "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё")
+_NEVER = "\uffff"  # a noncharacter: no text should hold it
+
+
+class _Term(NamedTuple):
+    """What the automaton returns for a term, worked out once when it is built."""
+
+    size: int
+    bounded: bool  # a word: no letter or digit may touch it (unless a prefix, after it)
+    entries: tuple[_Said, ...]
+    prefixes: tuple[_Said, ...]  # those that may also start a longer word
+
+
+# What an entry says, the first fields of its Hits: (term, category, role, weight).
+_Said = tuple[str, str | None, str, float]
+_new_hit = tuple.__new__  # Hit(*said, start, end, text) without a Python-level __new__
 
 
 class Lexicon:
@@ -71,29 +90,41 @@ class Lexicon:
         by_term: dict[str, list[LexiconEntry]] = {}
         for entry in merged.values():
             by_term.setdefault(entry.term, []).append(entry)
+        # pyahocorasick finds a character among a node's children one by one, in the
+        # order they were added. The root has hundreds (every script, every emoji), and
+        # most characters of a message are looked up there: adding the ones chat text is
+        # mostly made of first, as the start of a key no text holds, keeps that short.
+        for ch in _COMMON:
+            self.automaton.add_word(ch + _NEVER, None)
         for term, group in by_term.items():
-            self.automaton.add_word(term, (term, tuple(group)))
+            bounded = any(ch.isalpha() for ch in term) and not _spaceless(term)
+            said = tuple((term, e.category, e.role, e.weight) for e in group)
+            prefixes = tuple(x for x, e in zip(said, group, strict=True) if e.kind == "prefix")
+            self.automaton.add_word(term, _Term(len(term), bounded, said, prefixes))
         self.automaton.make_automaton()
 
     def hits(self, text: str, matching: Folded | None = None) -> list[Hit]:
         """Every lexicon hit in ``text`` (give its ``matching_form`` if already made)."""
         form = matching if matching is not None else matching_form(text)
         haystack = form.text
+        size = len(haystack)
+        moved = form.moved
         found = []
-        for last, (term, group) in self.automaton.iter(haystack):
-            start, end = last - len(term) + 1, last + 1
-            letters = any(ch.isalpha() for ch in term)
-            if letters and not _spaceless(term):
-                if start > 0 and _is_word(haystack[start - 1]):
+        for last, info in self.automaton.iter(haystack):
+            if info is None:
+                continue  # one of the keys that order the root (see __init__)
+            length, bounded, group, prefixes = info
+            start, end = last - length + 1, last + 1
+            if bounded:
+                if start > 0 and haystack[start - 1].isalnum():
                     continue
-                whole = end == len(haystack) or not _is_word(haystack[end])
-                if not whole and any(e.kind != "prefix" for e in group):
-                    group = tuple(e for e in group if e.kind == "prefix")
+                if end < size and haystack[end].isalnum():  # only a prefix may go on
+                    group = prefixes
                     if not group:
                         continue
-            o_start, o_end = form.original(start, end)
-            for entry in group:
-                found.append(Hit(term=term, category=entry.category, role=entry.role,
-                                 weight=entry.weight, start=o_start, end=o_end,
-                                 text=text[o_start:o_end]))
+            if moved:
+                start, end = form.original(start, end)
+            where = (start, end, text[start:end])
+            for said in group:
+                found.append(_new_hit(Hit, said + where))
         return found

@@ -19,15 +19,19 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from bazaarwatch.classify.features import DENSE, N_HASHED, STRONG, Analysis, Featurizer
+from bazaarwatch.classify.features import (
+    DENSE,
+    N_HASHED,
+    Analysis,
+    Encoded,
+    Featurizer,
+)
 from bazaarwatch.classify.lexicon import Lexicon
 from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.errors import InputError
 from bazaarwatch.model import Indicator, Message, Verdict
 
 FORMAT = "bazaarwatch-classifier-1"
-DEFINITE = 0.9  # a lexicon weight that names the trade on its own
-TITLE_WORDS = 12  # a listing title, not a sentence of news or chat
 SHIPPED = Path(__file__).with_name("model.npz")
 
 
@@ -51,6 +55,7 @@ class Classifier:
         self.dense = weights.coef.astype(np.float32).toarray()
         self.dense_t = np.ascontiguousarray(self.dense.T)  # features x outputs, for scoring
         self.categories = weights.outputs[:-1]
+        self._index = {c: i for i, c in enumerate(self.categories)}
 
     @classmethod
     def load(cls, path: Path | None = None) -> Classifier:
@@ -81,7 +86,9 @@ class Classifier:
 
     def scores(self, matrix: sp.csr_matrix) -> np.ndarray:
         """Probabilities, one row per message (of the feature matrix), one column per output."""
-        logits = np.asarray(matrix @ self.dense_t) + self.weights.bias
+        # In float32, as the weights are: a float64 matrix would make SciPy convert all
+        # of the weights to float64 for every batch.
+        logits = np.asarray(matrix.astype(np.float32) @ self.dense_t) + self.weights.bias
         probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
         return probabilities
 
@@ -92,10 +99,30 @@ class Classifier:
         analyses = [self.featurizer.analyze(t, i) for t, i in zip(texts, found, strict=True)]
         if not analyses:
             return []
-        matrix = self.featurizer.matrix(analyses)
-        probabilities = self.scores(matrix)
-        return [self._verdict(a, matrix[row], probabilities[row])
-                for row, a in enumerate(analyses)]
+        encoded = self.featurizer.encode(analyses)
+        probabilities = self.scores(encoded.matrix)
+        n = len(self.categories)
+        passed = probabilities >= self.weights.thresholds
+        offers = passed[:, n].tolist()
+        # Per message, the categories above their thresholds, best first. The NumPy work
+        # is done for the whole batch: per message it would cost more.
+        chosen: list[set[int]] = [set() for _ in analyses]
+        for row, category in zip(*(a.tolist() for a in np.nonzero(passed[:, :n])),
+                                 strict=True):
+            chosen[row].add(category)
+        aboves = [_best_first(above, probabilities[row]) if len(above) > 1 else list(above)
+                  for row, above in enumerate(chosen)]
+        features = self._features(encoded, aboves)
+        rounded = probabilities[:, :n].round(4).tolist()
+        name = self.categories.__getitem__
+        verdicts = []
+        for row, (analysis, best, scores, offer) in enumerate(
+                zip(analyses, aboves, rounded, offers, strict=True)):
+            evidence = self._evidence(analysis, best, offer) if best or offer else []
+            verdicts.append(Verdict(categories=list(map(name, best)),
+                                    scores=dict(zip(self.categories, scores, strict=False)),
+                                    offer=offer, evidence=evidence + features.get(row, [])))
+        return verdicts
 
     def annotate(self, messages: Sequence[Message], *, batch: int = 1000) -> None:
         """The classification stage: set the verdict of every message that has text
@@ -107,67 +134,76 @@ class Classifier:
             for message, verdict in zip(part, verdicts, strict=True):
                 message.verdict = verdict
 
-    def _verdict(self, analysis: Analysis, row: sp.csr_matrix,
-                 probabilities: np.ndarray) -> Verdict:
-        n = len(self.categories)
-        passed = probabilities >= self.weights.thresholds
-        listed = self._listed(analysis)
-        passed[:n] |= listed
-        above = sorted(np.flatnonzero(passed[:n]).tolist(), key=lambda i: -probabilities[i])
-        categories = [self.categories[i] for i in above]
-        offer = bool(passed[n])
-        scores = dict(zip(self.categories, probabilities[:n].round(4).tolist(), strict=True))
-        return Verdict(categories=categories, scores=scores, offer=offer,
-                       evidence=self._evidence(analysis, row, above, offer))
-
-    def _listed(self, analysis: Analysis) -> np.ndarray:
-        """The listing rule, for what the model alone misses in short marketplace titles
-        ("5 gr MDMA crystals", "Glock 19 — 600$", "No VBV US Visa Gold"): with no
-        counter-word (news, police, research) in the message, a term only this trade uses
-        (weight >= 0.9) marks its category in a title-length message, and a strong one
-        (>= 0.7) does so in any message next to a price, a quantity or an offer cue. News
-        and warnings are longer and carry no price, which keeps them out."""
-        listed = np.zeros(len(self.categories), dtype=bool)
-        if any(h.role == "negative" for h in analysis.hits):
-            return listed
-        offered = bool(analysis.prices or analysis.quantity
-                       or any(h.role == "offer" for h in analysis.hits))
-        title = len(analysis.text.split()) <= TITLE_WORDS
-        for hit in analysis.hits:
-            if hit.role != "category" or not hit.category:
-                continue
-            if (title and hit.weight >= DEFINITE) or (offered and hit.weight >= STRONG):
-                listed[self.categories.index(hit.category)] = True
-        return listed
-
-    def _evidence(self, analysis: Analysis, row: sp.csr_matrix, above: list[int],
+    def _evidence(self, analysis: Analysis, above: list[int],
                   offer: bool) -> list[dict[str, Any]]:
-        wanted = {self.categories[i] for i in above}
-        evidence: list[dict[str, Any]] = [
-            {"kind": "term", "text": h.text, "term": h.term, "category": h.category,
-             "role": h.role, "weight": h.weight, "start": h.start, "end": h.end}
-            for h in analysis.hits
-            if (h.role == "category" and h.category in wanted) or (h.role == "offer" and offer)
-            or (h.role == "negative" and h.category in wanted)]
+        """The lexicon hits and prices behind a verdict (the model's features follow)."""
+        wanted = set(map(self.categories.__getitem__, above))
+        evidence: list[dict[str, Any]] = []
+        for term, category, role, weight, start, end, text in analysis.hits:
+            # Offer cues if it is an offer; terms and counter-words of its categories.
+            if offer if role == "offer" else category in wanted:
+                evidence.append({"kind": "term", "text": text, "term": term,
+                                 "category": category, "role": role, "weight": weight,
+                                 "start": start, "end": end})
         if offer:
-            evidence.extend({"kind": "price", "text": analysis.text[p.start:p.end],
-                             "amount": p.amount, "currency": p.currency, "start": p.start,
-                             "end": p.end} for p in analysis.prices)
-        if not above:
-            return evidence
-        columns = self.featurizer.ngram_columns(analysis)
-        for i in above:
-            contribution = row.data * self.dense[i, row.indices]
-            for k in np.argsort(-contribution)[:5]:
-                column = int(row.indices[k])
-                value = float(contribution[k])
-                if value <= 0:
-                    break
-                feature = (columns.get(column, "?") if column < N_HASHED
-                           else DENSE[column - N_HASHED])
-                evidence.append({"kind": "feature", "feature": feature,
-                                 "category": self.categories[i], "weight": round(value, 4)})
+            for p in analysis.prices:
+                evidence.append({"kind": "price", "text": analysis.text[p.start:p.end],
+                                 "amount": p.amount, "currency": p.currency,
+                                 "start": p.start, "end": p.end})
         return evidence
+
+    def _features(self, encoded: Encoded,
+                  aboves: list[list[int]]) -> dict[int, list[dict[str, Any]]]:
+        """For each message with categories: per category (in order), the (up to) five
+        features that pushed its score up most, as evidence.
+
+        Done for the whole batch at once: every (message, category) pair gets the
+        entries of the message's row, and one sort orders them by pair, then by
+        contribution."""
+        pair_rows = np.array([row for row, above in enumerate(aboves) for _ in above],
+                             dtype=np.int64)
+        if not len(pair_rows):
+            return {}
+        pair_categories = np.array([i for above in aboves for i in above], dtype=np.int64)
+        matrix = encoded.matrix
+        first = matrix.indptr[pair_rows]
+        sizes = matrix.indptr[pair_rows + 1] - first
+        pair = np.repeat(np.arange(len(pair_rows)), sizes)
+        entry = np.arange(len(pair)) - np.repeat(np.cumsum(sizes) - sizes - first, sizes)
+        columns = matrix.indices[entry]
+        # dense_t holds a feature's weights for all outputs in one cache line
+        contribution = matrix.data[entry] * self.dense_t[columns, pair_categories[pair]]
+        useful = np.flatnonzero(contribution > 0)
+        # By pair, then largest contribution first: 1 / (1 + c) is in (0, 1) and falls as
+        # c grows (one float sort is several times faster than a lexsort).
+        order = useful[np.argsort(pair[useful] + 1.0 / (1.0 + contribution[useful]))]
+        # The rank of each entry within its pair: keep the first five.
+        starts = np.flatnonzero(np.diff(pair[order], prepend=-1))
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
+        kept = order[rank < 5]
+        kept_rows = pair_rows[pair[kept]]
+        kept_columns = columns[kept]
+        hashed = kept_columns < N_HASHED
+        names = iter(encoded.names(kept_rows[hashed], kept_columns[hashed]))
+        categories = self.categories
+        features: dict[int, list[dict[str, Any]]] = {}
+        for row, category, column, weight in zip(
+                kept_rows.tolist(), pair_categories[pair[kept]].tolist(), kept_columns.tolist(),
+                contribution[kept].round(4).tolist(), strict=True):
+            feature = next(names) if column < N_HASHED else DENSE[column - N_HASHED]
+            entry = {"kind": "feature", "feature": feature, "category": categories[category],
+                     "weight": weight}
+            if row in features:
+                features[row].append(entry)
+            else:
+                features[row] = [entry]
+        return features
+
+
+def _best_first(categories: set[int], probabilities: np.ndarray) -> list[int]:
+    """The categories by probability, highest first (ties: the lower index first)."""
+    p = probabilities.tolist()
+    return sorted(categories, key=lambda i: (-p[i], i))
 
 
 def outputs() -> tuple[str, ...]:

@@ -32,17 +32,30 @@ _MULTIPLIERS = {"k": 1_000, "к": 1_000, "тыс": 1_000, "тыс.": 1_000, "m":
 
 _CURRENCY = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
 # Before an amount only symbols and codes are written ("$120", "USDT 25"), never words.
-_SHORT = "|".join(sorted((re.escape(w) for w in _WORDS if len(w) <= 4 and w != "р"),
-                         key=len, reverse=True))
+_SHORT_WORDS = [w for w in _WORDS if len(w) <= 4 and w != "р"]
+_SHORT = "|".join(sorted((re.escape(w) for w in _SHORT_WORDS), key=len, reverse=True))
 _MULTIPLIER = r"(?:k|к|тыс\.?|m|млн)"
-# The scan is anchored on numbers, so text without digits costs one search.
-_NUMBER = re.compile(r"\d{1,3}(?:[ ,.'\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
-_AFTER = re.compile(rf"\s?(?P<m>{_MULTIPLIER})?\s?(?P<c>{_CURRENCY})(?!\w)", re.IGNORECASE)
-_BEFORE = re.compile(rf"(?<!\w)(?P<c>{_SHORT})\s?\Z", re.IGNORECASE)
+
+
+def _first(words: list[str]) -> str:
+    """A class of the first characters of ``words``. As a look-ahead in front of their
+    alternation it turns away most positions tried (numbers followed by no currency)
+    several times faster than the alternation does."""
+    return "[" + re.escape("".join(sorted({w[0] for w in words}))) + "]"
+
+
+# The scan is anchored on numbers, so text without digits costs one search. Grouped
+# "1 500" first, else plain "1500"; both start with a digit, written once so that the
+# regex engine skips ahead to digits instead of trying both branches everywhere.
+_NUMBER = re.compile(r"\d(?:\d{0,2}(?:[ ,.'\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d*(?:[.,]\d+)?)")
+_AFTER = re.compile(rf"(?=\s{{0,2}}{_first([*_WORDS, *_MULTIPLIERS])})"
+                    rf"\s?(?P<m>{_MULTIPLIER})?\s?(?P<c>{_CURRENCY})(?!\w)", re.IGNORECASE)
+_BEFORE = re.compile(rf"(?<!\w)(?={_first(_SHORT_WORDS)})(?P<c>{_SHORT})\s?\Z", re.IGNORECASE)
 _MULTIPLIER_AFTER = re.compile(rf"\s?(?P<m>{_MULTIPLIER})(?!\w)", re.IGNORECASE)
 
 
 _DIGIT = re.compile(r"\d")
+_SEPARATOR = re.compile(r"[ '\u00a0\u202f]")  # of thousands
 
 
 @dataclass(frozen=True)
@@ -85,7 +98,9 @@ def find_prices(text: str) -> list[Price]:
 
 def _amount(text: str) -> float | None:
     """The number in ``text``: "1 500", "1,500.50", "1.500,50", "0,004", "12.5"."""
-    digits = re.sub(r"[ '\u00a0\u202f]", "", text)
+    if text.isdecimal():  # most are plain digits
+        return float(text)
+    digits = _SEPARATOR.sub("", text)
     if "," in digits and "." in digits:
         # The later separator is the decimal one.
         if digits.rfind(",") > digits.rfind("."):
@@ -106,11 +121,17 @@ def _amount(text: str) -> float | None:
         return None
 
 
-# Quantities as vendors list them: "5g", "250 mg", "1/4 lb", "10 pills", "3 гр", "100 шт".
+# Quantities as vendors list them: "5g", "250 mg", "1/4 lb", "1/8 Ounce", "10 pills",
+# "3 гр", "100 шт", and a count times a dose ("50x10mg", "10 x 2mg").
+# The number starts with a digit that nothing of a word or a longer figure comes
+# before; the digit is matched first and the look-behind comes after it, so that the
+# regex engine skips ahead to digits.
+_UNITS = ("g|gr|gram|grams|grammes?|mg|mcg|ug|µg|kg|kilos?|oz|ounces?|lb|lbs|pounds?|qp|ml"
+          "|pills?|tabs?|tablets?|caps?|capsules?|blotters?|hits|vials?|pcs|rounds|x"
+          "|г|гр|грамм|грамма|граммов|кг|мг|мл|шт|штук|таб|табл")
 _QUANTITY = re.compile(
-    r"(?<![\w.,])(?:\d+(?:[.,]\d+)?|\d+/\d+)\s?(?:g|gr|gram|grams|mg|mcg|ug|kg|kilo|oz|lb|lbs"
-    r"|ml|pills?|tabs?|caps?|blotters?|pcs|x|г|гр|грамм|кг|мг|мл|шт|таб)(?!\w)",
-    re.IGNORECASE)
+    rf"\d(?<=(?<![\w.,])\d)(?:\d*(?:[.,]\d+)?|\d*/\d+)\s{{0,2}}(?={_first(_UNITS.split('|'))})"
+    rf"(?:(?:{_UNITS})(?!\w)|x(?=\s?\d))", re.IGNORECASE)
 
 
 def has_quantity(text: str) -> bool:

@@ -49,6 +49,8 @@ _GREEK_OR_ARMENIAN = re.compile(f"[{_GRK}{_ARM}]")
 _NEITHER = rf"[^\W_{_LAT}{_CYR}]*"
 _LATIN_THEN_CYRILLIC = re.compile(rf"[{_LAT}]{_NEITHER}[{_CYR}]")
 _CYRILLIC_THEN_LATIN = re.compile(rf"[{_CYR}]{_NEITHER}[{_LAT}]")
+_LATIN_LETTER = re.compile(f"[{_LAT}]")
+_CYRILLIC_LETTER = re.compile(f"[{_CYR}]")
 
 _TARGETS = (LATIN, CYRILLIC, GREEK, ARMENIAN)
 
@@ -117,6 +119,8 @@ def _latin_cyrillic_hits(text: str) -> list[int]:
     candidates for it), so the rarer script goes first: Latin in mostly non-ASCII text,
     Cyrillic otherwise. The other order is found by searching the reversed string.
     """
+    if _CYRILLIC_LETTER.search(text) is None or _LATIN_LETTER.search(text) is None:
+        return []  # most text is in one of the two scripts: two quick scans say so
     mostly_ascii = len(text.encode("ascii", "ignore")) * 2 > len(text)
     pattern = _CYRILLIC_THEN_LATIN if mostly_ascii else _LATIN_THEN_CYRILLIC
     last = len(text) - 1

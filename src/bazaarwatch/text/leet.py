@@ -30,14 +30,36 @@ _TOKEN = re.compile(r"(?:[^\W_]|[@$])+")
 _LEET_RUN = re.compile(r"[013457@$]+")
 _OTHER_DIGIT = re.compile(r"[^\D013457]")
 _MAX_TOKEN = 24
-_HAS_LEET = re.compile(r"[^\W\d_][013457@$]|[013457@$][^\W\d_]")
+# A token changes only if it has an inner run (leet characters with a letter on both
+# sides), so the search for one skips most messages, and most tokens of the rest,
+# without a Python call per token ("@shop", "10k", "5g" have none). The pattern starts
+# with the leet characters, which the regex engine skips to fast, and looks back for
+# the letter (a letter first would be tested at every position).
+_INNER_RUN = re.compile(r"[013457@$](?<=[^\W\d_][013457@$])[013457@$]*(?=[^\W\d_])")
 
 
 def unleet(text: str) -> Folded:
     """``text`` (a token or a whole message) with leetspeak read as letters."""
-    if _HAS_LEET.search(text) is None:
+    if _INNER_RUN.search(text) is None:
         return Folded(text)
-    return Folded(_TOKEN.sub(lambda m: _unleet_token(m.group(), text, m.end()), text))
+    pieces: list[str] = []
+    pos = 0
+    for run in _INNER_RUN.finditer(text):
+        if run.start() < pos:
+            continue  # in the token just read
+        start = run.start()
+        while start > pos and _is_token_char(text[start - 1]):
+            start -= 1
+        token = _TOKEN.match(text, start)
+        assert token is not None  # the run itself is made of token characters
+        pieces += (text[pos:start], _unleet_token(token.group(), text, token.end()))
+        pos = token.end()
+    pieces.append(text[pos:])
+    return Folded("".join(pieces))
+
+
+def _is_token_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "@$"
 
 
 def _unleet_token(token: str, text: str, end: int) -> str:

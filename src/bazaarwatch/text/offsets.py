@@ -134,6 +134,11 @@ class Folded(msgspec.Struct, frozen=True):
     text: str
     _maps: tuple[OffsetMap, ...] = ()
 
+    @property
+    def moved(self) -> bool:
+        """Whether any offset moved; if not, ``original`` gives back every span as is."""
+        return bool(self._maps)
+
     def original(self, start: int, end: int) -> tuple[int, int]:
         """The span of the ORIGINAL text (code points) that produced folded text[start:end].
 
@@ -156,4 +161,6 @@ class Folded(msgspec.Struct, frozen=True):
         ``original`` answers in the coordinates of ``text``.
         """
         nxt = step(self.text)
+        if not self._maps:
+            return nxt
         return Folded(nxt.text, self._maps + nxt._maps if nxt._maps else self._maps)

@@ -8,17 +8,22 @@ gaming talk. Each example is therefore composed from several bank lines (product
 shuffled wrappers in one of a few post layouts, or news plus a wrapper), with generated
 prices, handles and links, and a share of them obfuscated the ways sellers do
 (homoglyphs, zero-width characters, spaced or dotted letters, leetspeak, fullwidth).
+Shop-bot menus and market listings are also short catalogue entries standing alone
+("Xanax 2mg x30", "EU passport scan"): the ``[item]`` sections of the category banks are
+composed one line at a time, and so are the ordinary shops' entries in ``chatter.txt``,
+with the same counts, prices, tags and capitals, so that layout alone says nothing.
 
 Everything is drawn from one ``random.Random(seed)``, so the same seed gives the same
 bytes. Exact texts never repeat, and neither do their skeletons (the text lower-cased
 with digits, handles, links and punctuation removed), so a bank line cannot multiply
 into near-copies that differ only in a price.
 
-Bank format (UTF-8 text): ``[section]`` or ``[section lang]`` headers, one phrase per
-line, blank lines and lines starting with ``;;`` ignored, ``\\n`` for a line break
-inside a phrase, ``{slot}`` for values filled in at build time (``fills.txt`` lists the
-word slots; ``price``, ``handle``, ``bot``, ``link``, ``onion``, ``domain``, ``wallet``,
-``n``, ``k`` and ``pct`` are generated here).
+Bank format (UTF-8 text): ``[section]`` or ``[section lang]`` headers (lower case; a
+bracketed phrase such as ``[AAA+]`` is not a header), one phrase per line, blank lines
+and lines starting with ``;;`` ignored, ``\\n`` for a line break inside a phrase,
+``{slot}`` for values filled in at build time (``fills.txt`` and ``fills-*.txt`` list
+the word slots; ``price``, ``handle``, ``bot``, ``link``, ``onion``, ``domain``,
+``wallet``, ``n``, ``k`` and ``pct`` are generated here).
 
 Run ``python -m bazaarwatch.classify.seed.build`` to rewrite ``seed.jsonl`` next to this
 file, ``-o PATH`` (``-`` for stdout) to write elsewhere, ``--check`` to verify it.
@@ -53,14 +58,18 @@ LANG_WEIGHTS: tuple[int, ...] = (330, 280, 60, 55, 50, 45, 45, 40, 35, 30, 30)
 # How many examples of each kind to compose (per category where it says so).
 OFFERS_PER_CATEGORY = 150
 TALK_PER_CATEGORY = 55
-NEG_PER_CATEGORY = 100
-LEGIT_PER_CATEGORY = 20
+NEG_PER_CATEGORY = 180
+LEGIT_PER_CATEGORY = 45
 MULTI_BANK_OFFERS = 200
 MULTI_BANK_TALK = 40
 PAIR_OFFERS = 330
 TRIPLE_OFFERS = 50
 CHAT = 650
 SALES = 230
+# Catalogue entries: one product line as a shop bot's menu or a market lists it.
+ITEMS_PER_CATEGORY = 180
+ITEMS_OVERRIDE = {"drugs": 450}  # the widest trade: strains, pills, chemicals, units
+LEGIT_ITEMS = 1400
 
 MIN_WORDS = 2
 MAX_WORDS = 60
@@ -127,6 +136,10 @@ class Example(TypedDict):
 # --------------------------------------------------------------------------- banks
 
 
+# A section header is lower case ("[offer en]"); a phrase may be bracketed ("[AAA+]").
+_HEADER = re.compile(r"\[(?P<section>[a-z][a-z0-9_-]*)(?: (?P<lang>[a-z]+))?\]")
+
+
 def parse_bank(text: str, *, name: str = "<bank>") -> Sections:
     """``{(section, lang): [phrases]}`` from one bank file; ``lang`` is ``""`` for all."""
     sections: Sections = {}
@@ -135,11 +148,11 @@ def parse_bank(text: str, *, name: str = "<bank>") -> Sections:
         line = raw.strip()
         if not line or line.startswith(";;"):
             continue
-        if line.startswith("[") and line.endswith("]"):
-            parts = line[1:-1].split()
-            if not 1 <= len(parts) <= 2 or (len(parts) == 2 and parts[1] not in LANGS):
+        header = _HEADER.fullmatch(line)
+        if header:
+            if header["lang"] and header["lang"] not in LANGS:
                 raise ValueError(f"{name}:{number}: bad section header {line!r}")
-            key = (parts[0], parts[1] if len(parts) == 2 else "")
+            key = (header["section"], header["lang"] or "")
             current = sections.setdefault(key, [])
             continue
         if current is None:
@@ -158,16 +171,21 @@ class Banks:
 
 
 def load_banks(directory: Path = BANKS_DIR) -> Banks:
-    def read(stem: str) -> Sections:
-        path = directory / f"{stem}.txt"
+    """Every bank; slot values come from ``fills.txt`` and any ``fills-*.txt`` beside it
+    (one file per trade keeps long value lists such as drug names apart)."""
+    def read(path: Path) -> Sections:
         return parse_bank(path.read_text(encoding="utf-8"), name=str(path))
 
+    fills: Sections = {}
+    for path in [directory / "fills.txt", *sorted(directory.glob("fills-*.txt"))]:
+        for key, values in read(path).items():
+            fills.setdefault(key, []).extend(values)
     return Banks(
-        categories={c: read(c) for c in CATEGORIES},
-        multi=read("multi"),
-        wrappers=read("wrappers"),
-        chatter=read("chatter"),
-        fills=read("fills"),
+        categories={c: read(directory / f"{c}.txt") for c in CATEGORIES},
+        multi=read(directory / "multi.txt"),
+        wrappers=read(directory / "wrappers.txt"),
+        chatter=read(directory / "chatter.txt"),
+        fills=fills,
     )
 
 
@@ -637,6 +655,40 @@ class Composer:
         text = self.post(products, extras, lang) if extras else products[0]
         return self.decorate(text, categories, 0.05, 0.25), lang
 
+    def item(self, category: str) -> Composed:
+        """One catalogue entry of ``category`` ("Xanax 2mg bars x30", "EU passport scan")."""
+        sections = self.banks.categories[category]
+        lang = self.lang(self.langs_with(sections, "item"))
+        product = self.fill(self.deal(sections[("item", lang)])[0], lang)
+        return self.listing(product, lang, illicit=True), lang, [category]
+
+    def legit_item(self) -> Composed:
+        """A catalogue entry of an ordinary shop, laid out the same way, so that the
+        layout of a listing (count, price, tag, capitals) says nothing on its own."""
+        lang = self.lang(self.langs_with(self.banks.chatter, "item"))
+        product = self.fill(self.deal(self.banks.chatter[("item", lang)])[0], lang)
+        return self.listing(product, lang, illicit=False), lang, []
+
+    def listing(self, product: str, lang: str, *, illicit: bool) -> str:
+        """A product line as a catalogue shows it: maybe a count in front, a price, a
+        tag ("FREE SHIPPING", "[AAA+]", "ESCROW"; the market tags only for illicit
+        goods), shouted in capitals, or an emoji."""
+        rng = self.rng
+        text = product
+        if rng.random() < 0.12:
+            text = f"{rng.choice(('1x', '2x', '5 x', '10x', '3 x', '1 x', '20x'))} {text}"
+        if rng.random() < 0.3:
+            text = self.priced(text, lang)
+        kinds = ["shoptag", "tag"] if illicit else ["shoptag"]
+        if rng.random() < 0.35:
+            kind = rng.choice(kinds)
+            tags = self.banks.wrappers.get((kind, lang)) or self.banks.wrappers[(kind, "en")]
+            tag = self.fill(rng.choice(tags), lang)
+            text = f"{tag} {text}" if rng.random() < 0.3 else f"{text} {tag}"
+        if lang != "zh" and rng.random() < 0.15:
+            text = text.upper()
+        return self.decorate(text, [], 0.0, 0.1)
+
     def chat(self) -> Composed:
         rng = self.rng
         lang = self.lang(self.langs_with(self.banks.chatter, "chat"))
@@ -666,6 +718,8 @@ def build(seed: int = DEFAULT_SEED, *, banks_dir: Path = BANKS_DIR) -> list[Exam
             (TALK_PER_CATEGORY, partial(composer.talk, c), False, f"{c} talk", 0.08),
             (NEG_PER_CATEGORY, partial(composer.negative, c), False, f"{c} negative", 0.04),
             (LEGIT_PER_CATEGORY, partial(composer.legit, c), True, f"{c} legit offer", 0.03),
+            (ITEMS_OVERRIDE.get(c, ITEMS_PER_CATEGORY), partial(composer.item, c), True,
+             f"{c} item", 0.1),
         ]
     plan += [
         (MULTI_BANK_OFFERS, partial(composer.multi, "offer"), True, "multi offer", 0.1),
@@ -675,7 +729,8 @@ def build(seed: int = DEFAULT_SEED, *, banks_dir: Path = BANKS_DIR) -> list[Exam
               f"{'+'.join(pair)} offer", 0.12) for pair in PAIRS]
     plan += [(TRIPLE_OFFERS // len(TRIPLES), partial(composer.offer, triple), True,
               f"{'+'.join(triple)} offer", 0.12) for triple in TRIPLES]
-    plan += [(CHAT, composer.chat, False, "chat", 0.03), (SALES, composer.sale, True, "sale", 0.03)]
+    plan += [(CHAT, composer.chat, False, "chat", 0.03), (SALES, composer.sale, True, "sale", 0.03),
+             (LEGIT_ITEMS, composer.legit_item, True, "legit item", 0.03)]
 
     out = [composer.make(compose, offer, what, p_obfuscate=p)
            for count, compose, offer, what, p in plan for _ in range(count)]
