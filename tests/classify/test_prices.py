@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bazaarwatch.classify.prices import find_prices, has_quantity
+from bazaarwatch.classify.prices import (
+    find_prices,
+    find_prices_all,
+    has_quantity,
+    has_quantity_all,
+)
 
 
 @pytest.mark.parametrize(("text", "amount", "currency"), [
@@ -64,3 +69,16 @@ def test_quantities_as_vendors_list_them(text: str) -> None:
 ])
 def test_numbers_that_are_no_quantity(text: str) -> None:
     assert not has_quantity(text)
+
+
+# Ends that a number, a currency, a multiplier or a unit could go on from.
+BATCH = ["price 5", "k usd", "100", "$ each", "€", "50 total", "1 500", " руб", "5", "g",
+         "10 x", "2mg", "цена 1500 руб за грамм", "R$ 50 no pix", "", "1g — 18€ / 3g — 45€",
+         "version 1.2.3", "3 гр", "всего 1 500₽", "a1", "5$"]
+
+
+def test_a_batch_gives_what_each_text_gives() -> None:
+    assert find_prices_all(BATCH) == [find_prices(t) for t in BATCH]
+    assert has_quantity_all(BATCH) == [has_quantity(t) for t in BATCH]
+    assert find_prices_all([]) == [] and has_quantity_all([]) == []
+    assert find_prices("price 5") == [] and not has_quantity("2024")

@@ -192,3 +192,14 @@ def test_composed_steps_keep_offsets_in_order(seed: int) -> None:
         for (s1, e1), (s2, e2) in pairwise(per_char):
             assert s1 <= s2 and e1 <= e2, raw
         assert all(0 <= s < e <= len(raw) for s, e in per_char), raw
+
+
+def test_same_offsets_keeps_the_way_back() -> None:
+    folded = fold("ﬁle ＵＳＤＴ")  # the ligature is two letters: offsets move
+    lowered = folded.same_offsets(folded.text.lower())
+    assert lowered.text == "file usdt" and lowered.moved
+    assert [lowered.original(i, i + 1) for i in range(9)] == [
+        folded.original(i, i + 1) for i in range(9)]
+    assert lowered.original(5, 9) == (4, 8)
+    with pytest.raises(ValueError, match="one character for one"):
+        folded.same_offsets("file")

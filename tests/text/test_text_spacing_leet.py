@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from bazaarwatch.text import Folded, fold, join_spaced, unleet
+from bazaarwatch.text import Folded, batch, fold, join_spaced, leet_rows, spaced_rows, unleet
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -91,3 +93,26 @@ def test_joined_and_unleeted_words_are_read_in_one_script() -> None:
     assert joined.text == "обнал, транзит"
     assert joined.original(7, 14) == (7, 20)
     assert unleet("Продам з@клaдки").text == "Продам закладки"
+
+
+# Ends that a spaced run or a leet run could go on from into the next text.
+BATCH = ["f r", "e s h", "x", "y z", "c4", "rd", "h4x0r", "a b c", "к а р т ы", "", "5h0p",
+         "p@ypal", "buy f r e s h  c v v now", "c.v", ".v.v", "fr33", "x y z1"]
+
+
+def test_rows_for_a_batch_are_those_each_text_gives_on_its_own() -> None:
+    for rows, step in ((spaced_rows, join_spaced), (leet_rows, unleet)):
+        found = rows(BATCH)
+        assert found == [i for i, t in enumerate(BATCH) if rows([t])]
+        # Every text the step changes is among them (they may hold a few it leaves).
+        assert {i for i, t in enumerate(BATCH) if step(t).text != t} <= set(found)
+        assert rows([]) == []
+
+
+def test_rows_with_finds_each_text_with_a_match_once() -> None:
+    pattern = re.compile(r"\d+")
+    texts = ["a1", "", "22 33", "b", "4"]
+    assert batch.rows_with(pattern, texts) == [0, 2, 4]
+    joined, starts = batch.join(texts)
+    assert [joined[s:s + len(t)] for s, t in zip(starts, texts, strict=True)] == texts
+    assert joined.count(batch.SEPARATOR) == len(texts) + 1

@@ -17,6 +17,12 @@ The dense signals are what a lexicon or an indicator already knows: per-category
 scores (counter-words subtract), the offer-cue score, and whether the message carries a
 price, a wallet, an onion site, a bot or a contact. They are appended after the hashed
 columns, so a column index says which kind of feature it is.
+
+Messages are analysed a batch at a time (``Featurizer.analyze_all``): the text steps,
+lexicon and price scans each go through the batch as one string, and the dense signals
+are filled for the batch in one array; per message, the Python calls and objects cost
+more than the work. ``_dense`` defines the signals one message at a time, for reading
+and for the tests.
 """
 
 from __future__ import annotations
@@ -27,11 +33,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import msgspec
 import numpy as np
 import scipy.sparse as sp
 
-from bazaarwatch.classify.lexicon import Hit, Lexicon, matching_form
-from bazaarwatch.classify.prices import Price, find_prices, has_quantity
+from bazaarwatch.classify.lexicon import Found, Hit, Lexicon, matching_forms
+from bazaarwatch.classify.prices import Price, find_prices_all, has_quantity_all
 from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.model import Indicator
 
@@ -55,17 +62,27 @@ STRONG = 0.7  # a single term this sure (a word only this trade uses) speaks on 
 TITLE_WORDS = 12  # a listing title or a menu line, not a sentence of news or chat
 
 
-@dataclass(slots=True)
-class Analysis:
-    """One message as the features saw it, kept for the evidence."""
+class Analysis(msgspec.Struct, gc=False):
+    """One message as the features saw it, kept for the evidence.
+
+    ``signals`` holds a value per entry of ``DENSE`` (0: not set): a row of one array
+    for the batch, from which the feature matrix takes them all at once.
+
+    A batch's analyses outlive several collections of the garbage collector, which moves
+    them to its oldest generation, and each full collection walks all of that again (see
+    ``lexicon.Hit``). So the collector is kept away from them: an ``Analysis`` is not
+    tracked (``gc=False``: it refers to strings, tuples, indicators and an array, never
+    back to itself, so it can be in no reference cycle), and its sequences are tuples,
+    which the collector stops tracking once it finds that they hold only strings and
+    numbers (the empty tuple is one shared object)."""
 
     text: str
     matching: str
-    hits: list[Hit]
-    prices: list[Price]
+    hits: tuple[Hit, ...]
+    prices: tuple[Price, ...]
     quantity: bool
-    indicators: list[Indicator]
-    signals: list[tuple[int, float]]  # the dense signals that are not 0: (index in DENSE, value)
+    indicators: tuple[Indicator, ...]
+    signals: np.ndarray
 
 
 @dataclass
@@ -85,18 +102,89 @@ class Featurizer:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        # Per lexicon entry (``Lexicon.said``): its category's index (-1: none), role
+        # and weight, for the dense signals of a whole batch at once.
+        self._category = np.array([-1 if c is None else _CATEGORY[c]
+                                   for _, c, _, _ in lexicon.said], dtype=np.int64)
+        self._role = np.array([_ROLES[r] for _, _, r, _ in lexicon.said], dtype=np.int8)
+        self._weight = np.array([w for _, _, _, w in lexicon.said], dtype=np.float64)
+        _word_table()  # built now, not in the first batch
 
     @property
     def n_features(self) -> int:
         return N_HASHED + len(DENSE)
 
     def analyze(self, text: str, indicators: Sequence[Indicator]) -> Analysis:
-        form = matching_form(text)
-        hits = self.lexicon.hits(text, form)
-        prices, quantity, found = find_prices(text), has_quantity(text), list(indicators)
-        return Analysis(text=text, matching=form.text, hits=hits, prices=prices,
-                        quantity=quantity, indicators=found,
-                        signals=_dense(text, hits, prices, quantity, found))
+        """One message (``analyze_all`` does a batch several times faster)."""
+        return self.analyze_all([text], [indicators])[0]
+
+    def analyze_all(self, texts: Sequence[str],
+                    indicators: Sequence[Sequence[Indicator]]) -> list[Analysis]:
+        """Each message as the features see it. Lexicon hits and dense signals are
+        worked out for the batch at once (``_dense`` defines them one message at a time)."""
+        forms = matching_forms(texts)
+        found = self.lexicon.find(texts, forms)
+        prices = list(map(tuple, find_prices_all(texts)))
+        quantity = has_quantity_all(texts)
+        given = [tuple(i) for _, i in zip(texts, indicators, strict=True)]
+        signals = self._signals(texts, found, prices, quantity, given)
+        return list(map(Analysis, texts, [f.text for f in forms], found.hits, prices, quantity,
+                        given, signals))
+
+    def _signals(self, texts: Sequence[str], found: Found,
+                 prices: Sequence[Sequence[Price]], quantity: Sequence[bool],
+                 indicators: Sequence[Sequence[Indicator]]) -> list[np.ndarray]:
+        """The dense signals of each message (``_dense`` gives the same, the non-zero
+        ones, one message at a time): the rows of one array with a column per ``DENSE``
+        entry, filled a block of columns at a time for the whole batch.
+
+        Sums are ``bincount``s, which add the weights in the order given, as ``_dense``
+        does hit by hit, so the values are the same to the last bit; every signal that
+        ``_dense`` writes is not 0, and every other value is 0."""
+        n, k = len(texts), len(IDS)
+        rows, entries = found.rows, found.entries
+        category, role, weight = (self._category[entries], self._role[entries],
+                                  self._weight[entries])
+        offers = role == _ROLES["offer"]
+        scored = ~offers & (category >= 0)
+        counters = ~offers & (category < 0)  # a counter-word counts for every category
+        each = np.where(scored, 1, np.where(counters, k, 0))
+        firsts = np.cumsum(each) - each
+        within = np.arange(int(each.sum())) - np.repeat(firsts, each)
+        cells = np.repeat(rows * k + np.where(scored, category, 0), each) + within
+        scores = np.bincount(cells, np.repeat(weight, each), minlength=n * k).reshape(n, k)
+        top = np.zeros((n, k))  # the best category term's weight (weights are above 0)
+        best = scored & (role == _ROLES["category"])
+        np.maximum.at(top, (rows[best], category[best]), weight[best])
+        offer = np.bincount(rows[offers], weight[offers], minlength=n)
+        counter = np.bincount(rows[counters], weight[counters], minlength=n)
+
+        # At most TITLE_WORDS splits: all the words up to that many, or one piece more.
+        title = np.array([len(t.split(None, TITLE_WORDS)) <= TITLE_WORDS for t in texts],
+                         dtype=bool)
+        priced = np.array([bool(p) for p in prices], dtype=bool)
+        quantities = np.array(quantity, dtype=bool)
+        values = np.zeros((n, len(DENSE)))
+        values[:, :k] = LEXICON_SCALE * np.minimum(scores, 3.0)
+        values[:, _STRONG_AT:_STRONG_AT + k] = np.where(top >= STRONG, LEXICON_SCALE, 0.0)
+        values[:, _TOP_AT:_TOP_AT + k] = top
+        values[title, _TITLE_AT:_TITLE_AT + k] = top[title]
+        offered = priced | quantities | (offer > 0)
+        values[offered, _OFFERED_AT:_OFFERED_AT + k] = top[offered]
+        values[:, _OFFER_TERMS] = np.minimum(offer, 3.0)
+        values[:, _PRICE] = priced
+        values[:, _QUANTITY] = quantities
+        values[:, _CRYPTO_PRICE] = [any(p.currency in _CRYPTO for p in ps) for ps in prices]
+        for row, found_here in enumerate(indicators):
+            for indicator in found_here:
+                column = _KIND_SIGNAL.get(indicator.type)
+                if column is not None:
+                    values[row, column] = 1.0
+        values[:, _COUNTER] = np.maximum(counter, -3.0)
+        values[:, _TITLE] = title
+        values[:, _QUESTION] = ["?" in t for t in texts]
+
+        return list(values)
 
     def matrix(self, analyses: Sequence[Analysis]) -> sp.csr_matrix:
         return self.encode(analyses).matrix
@@ -108,10 +196,9 @@ class Featurizer:
         rows, columns, counts = grams.counts()
         norms = np.sqrt(np.bincount(rows, counts * counts, minlength=len(analyses)))
         hashed = (rows, columns, counts / norms[rows])
-        entries = [entry for a in analyses for entry in a.signals]
-        dense = (np.repeat(np.arange(len(analyses)), [len(a.signals) for a in analyses]),
-                 N_HASHED + np.array([column for column, _ in entries], dtype=np.int64),
-                 np.array([value for _, value in entries], dtype=np.float64))
+        signals = np.array([a.signals for a in analyses]).reshape(len(analyses), len(DENSE))
+        at_rows, columns = np.nonzero(signals)
+        dense = (at_rows, N_HASHED + columns, signals[at_rows, columns])
         return Encoded(_csr_rows(hashed, dense, (len(analyses), self.n_features)), grams)
 
 
@@ -298,6 +385,9 @@ def _csr_rows(hashed: tuple[np.ndarray, np.ndarray, np.ndarray],
 _CATEGORY = {c: i for i, c in enumerate(IDS)}
 _STRONG_AT, _TOP_AT, _TITLE_AT, _OFFERED_AT = (k * len(IDS) for k in range(1, 5))
 _SIGNAL = {s: 5 * len(IDS) + i for i, s in enumerate(SIGNALS)}
+(_OFFER_TERMS, _PRICE, _QUANTITY, _CRYPTO_PRICE, _COUNTER, _TITLE, _QUESTION) = (
+    _SIGNAL[s] for s in ("offer_terms", "price", "quantity", "crypto_price", "counter", "title",
+                         "question"))
 _CRYPTO = frozenset({"BTC", "XMR", "USDT", "ETH", "LTC", "TRX"})
 # The signal column of each indicator type that has one.
 _KIND_SIGNAL = {kind: _SIGNAL[name] for name, kinds in (
@@ -306,11 +396,15 @@ _KIND_SIGNAL = {kind: _SIGNAL[name] for name, kinds in (
     ("contact", {"session_id", "tox", "xmpp", "wickr", "threema", "email", "phone"}),
     ("card", {"card"}), ("url", {"url", "domain"}),
 ) for kind in kinds}
+_ROLES = {"category": 0, "offer": 1, "negative": 2}
 
 
-def _dense(text: str, hits: list[Hit], prices: list[Price], quantity: bool,
-           indicators: list[Indicator]) -> list[tuple[int, float]]:
-    """The dense signals that are not zero: (index in ``DENSE``, value), in order."""
+def _dense(text: str, hits: Sequence[Hit], prices: Sequence[Price], quantity: bool,
+           indicators: Sequence[Indicator]) -> list[tuple[int, float]]:
+    """The dense signals that are not zero: (index in ``DENSE``, value), in order.
+
+    Their definition, one message at a time, for reading and for the tests:
+    ``Featurizer._signals`` makes the same for a whole batch."""
     entries: list[tuple[int, float]] = []
     title = len(text.split()) <= TITLE_WORDS
     cue = False

@@ -13,39 +13,66 @@ do terms in scripts written without spaces (Chinese).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import NamedTuple
+import functools
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import ahocorasick
+import numpy as np
 
 from bazaarwatch.classify.lexicons import LexiconEntry, load_lexicons
-from bazaarwatch.text import Folded, fold, join_spaced, unleet
+from bazaarwatch.text import Folded, batch, fold, join_spaced, leet_rows, spaced_rows, unleet
 
-
-class Hit(NamedTuple):
-    """One lexicon hit (a named tuple: messages have several, and a frozen dataclass
-    costs several times as much to make)."""
-
-    term: str
-    category: str | None
-    role: str  # "category", "offer" or "negative"
-    weight: float
-    start: int  # in the original text
-    end: int
-    text: str  # the original text of the span
+# One lexicon hit: (term, category, role, weight, start, end, text). ``category`` is None
+# for offer cues and for counter-words of every category; ``role`` is "category", "offer"
+# or "negative"; ``start`` and ``end`` are in the original text, and ``text`` is its span.
+#
+# A plain tuple, not a named tuple or a dataclass: a batch's hits live until its verdicts
+# are made, long enough for the garbage collector to move them to its oldest generation,
+# and every full collection then walks them again. The collector stops tracking a plain
+# tuple of strings and numbers the first time it sees one (never a named tuple), so these
+# cost it nothing after that; full collections were a seventh of ``classify``'s time.
+Hit = tuple[str, str | None, str, float, int, int, str]
 
 
 def matching_form(text: str) -> Folded:
-    """The text as lexicons and the model see it, with offsets back to the original."""
-    return fold(text).then(join_spaced).then(unleet).then(_lower)
+    """The text as lexicons and the model see it, with offsets back to the original:
+    ``fold(text).then(join_spaced).then(unleet).then(_lower)``."""
+    return matching_forms([text])[0]
 
 
-def _lower(text: str) -> Folded:
+def matching_forms(texts: Sequence[str]) -> list[Folded]:
+    """``matching_form`` of each text. Spaced letters and leetspeak are in few messages:
+    the steps run on those that one scan of the batch finds (they would give the others
+    back as they are), and the batch is put in lower case with one call."""
+    forms = [fold(t) for t in texts]
+    for row in spaced_rows([f.text for f in forms]):
+        forms[row] = forms[row].then(join_spaced)
+    for row in leet_rows([f.text for f in forms]):
+        forms[row] = forms[row].then(unleet)
+    return [form.same_offsets(lowered) for form, lowered in
+            zip(forms, _lower_all([f.text for f in forms]), strict=True)]
+
+
+def _lower(text: str) -> str:
     """Lower case, keeping one character for one so that offsets do not move."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare letter whose lower case is longer ("İ")
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    return Folded(lowered)
+    return lowered
+
+
+def _lower_all(texts: Sequence[str]) -> list[str]:
+    """``_lower`` of each text, with one call for the batch when no letter's lower case
+    is longer (no character's is shorter, so then every text keeps its length).
+    ``text.batch.SEPARATOR`` is not cased, so each text's lower case is what it would
+    be on its own (a Greek final sigma as well)."""
+    joined, starts = batch.join(texts)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):
+        return [_lower(t) for t in texts]
+    return [lowered[start:start + len(t)] for start, t in zip(starts, texts, strict=True)]
 
 
 def _spaceless(term: str) -> bool:
@@ -60,26 +87,33 @@ _COMMON = (" .,!?:;-—()'\"/@#$%+*&_\n0123456789eaotsnrildcumhpgfybwkvxjqz"
 _NEVER = "\uffff"  # a noncharacter: no text should hold it
 
 
-class _Term(NamedTuple):
-    """What the automaton returns for a term, worked out once when it is built."""
-
-    size: int
-    bounded: bool  # a word: no letter or digit may touch it (unless a prefix, after it)
-    entries: tuple[_Said, ...]
-    prefixes: tuple[_Said, ...]  # those that may also start a longer word
-
-
 # What an entry says, the first fields of its Hits: (term, category, role, weight).
 _Said = tuple[str, str | None, str, float]
-_new_hit = tuple.__new__  # Hit(*said, start, end, text) without a Python-level __new__
+_ORDERING = -1  # the automaton's value for the keys that order the root (see __init__)
+
+
+@dataclass(frozen=True)
+class Found:
+    """The lexicon hits of a batch of messages, in message order and, within a message,
+    in the order ``Lexicon.hits`` gives them (by end, as the automaton reports them,
+    then in entry order)."""
+
+    hits: list[tuple[Hit, ...]]  # per message
+    rows: np.ndarray  # each hit's message
+    entries: np.ndarray  # each hit's entry: an index in ``Lexicon.said``
 
 
 class Lexicon:
-    """The automaton over all entries; built once, matched against every message."""
+    """The automaton over all entries; built once, matched against every batch.
+
+    The automaton gives a term's number; arrays indexed by it say how long the term
+    is, whether it is a word, and which of ``said`` are its entries and its prefix
+    entries, so that the checks and the hits of a whole batch are made with a few NumPy
+    operations instead of Python code for every match (several times faster)."""
 
     def __init__(self, entries: Iterable[LexiconEntry] | None = None) -> None:
         self.entries = list(load_lexicons() if entries is None else entries)
-        self.automaton = ahocorasick.Automaton()
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         # One entry per (term, category, role): a spelling shared by two languages (Russian
         # and Ukrainian, Spanish and Portuguese) counts once, at its highest weight.
         merged: dict[tuple[str, str | None, str], LexiconEntry] = {}
@@ -95,36 +129,104 @@ class Lexicon:
         # most characters of a message are looked up there: adding the ones chat text is
         # mostly made of first, as the start of a key no text holds, keeps that short.
         for ch in _COMMON:
-            self.automaton.add_word(ch + _NEVER, None)
-        for term, group in by_term.items():
-            bounded = any(ch.isalpha() for ch in term) and not _spaceless(term)
-            said = tuple((term, e.category, e.role, e.weight) for e in group)
-            prefixes = tuple(x for x, e in zip(said, group, strict=True) if e.kind == "prefix")
-            self.automaton.add_word(term, _Term(len(term), bounded, said, prefixes))
+            self.automaton.add_word(ch + _NEVER, _ORDERING)
+        # What each entry says (the first fields of its hits), each term's entries
+        # together; ``_group`` lists entry numbers: a term's entries from ``_all[t]``,
+        # its prefix entries from ``_prefixes[t]``.
+        self.said: list[_Said] = []
+        sizes: list[int] = []
+        bounded: list[bool] = []
+        group: list[int] = []
+        all_first: list[int] = []
+        all_count: list[int] = []
+        prefix_first: list[int] = []
+        prefix_count: list[int] = []
+        for number, (term, entries_) in enumerate(by_term.items()):
+            first = len(self.said)
+            self.said.extend((term, e.category, e.role, e.weight) for e in entries_)
+            sizes.append(len(term))
+            bounded.append(any(ch.isalpha() for ch in term) and not _spaceless(term))
+            all_first.append(len(group))
+            group.extend(range(first, len(self.said)))
+            all_count.append(len(entries_))
+            prefix_first.append(len(group))
+            group.extend(first + k for k, e in enumerate(entries_) if e.kind == "prefix")
+            prefix_count.append(len(group) - prefix_first[-1])
+            self.automaton.add_word(term, number)
         self.automaton.make_automaton()
+        self._sizes = np.array(sizes, dtype=np.int64)
+        self._bounded = np.array(bounded, dtype=bool)
+        self._group = np.array(group, dtype=np.int64)
+        self._all = (np.array(all_first, dtype=np.int64), np.array(all_count, dtype=np.int64))
+        self._prefixes = (np.array(prefix_first, dtype=np.int64),
+                          np.array(prefix_count, dtype=np.int64))
+        _alnum_table()  # built now, not in the first batch
 
-    def hits(self, text: str, matching: Folded | None = None) -> list[Hit]:
+    def hits(self, text: str, matching: Folded | None = None) -> tuple[Hit, ...]:
         """Every lexicon hit in ``text`` (give its ``matching_form`` if already made)."""
         form = matching if matching is not None else matching_form(text)
-        haystack = form.text
-        size = len(haystack)
-        moved = form.moved
-        found = []
-        for last, info in self.automaton.iter(haystack):
-            if info is None:
-                continue  # one of the keys that order the root (see __init__)
-            length, bounded, group, prefixes = info
-            start, end = last - length + 1, last + 1
-            if bounded:
-                if start > 0 and haystack[start - 1].isalnum():
-                    continue
-                if end < size and haystack[end].isalnum():  # only a prefix may go on
-                    group = prefixes
-                    if not group:
-                        continue
-            if moved:
-                start, end = form.original(start, end)
-            where = (start, end, text[start:end])
-            for said in group:
-                found.append(_new_hit(Hit, said + where))
-        return found
+        return self.find([text], [form]).hits[0]
+
+    def find(self, texts: Sequence[str], forms: Sequence[Folded]) -> Found:
+        """Every lexicon hit in each of ``texts``, given their matching forms.
+
+        The forms are joined into one string (``text.batch``) that the automaton goes
+        through once, and the matches are checked and made into hits for the whole
+        batch at once. The separator is in no term, so no hit spans two messages, and it
+        is neither a letter nor a digit, so the ends of a message need no test of their
+        own."""
+        n = len(texts)
+        joined, starts = batch.join([f.text for f in forms])
+        found = list(self.automaton.iter(joined))  # (end - 1, term number) pairs
+        matches = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64,
+                              count=2 * len(found)).reshape(-1, 2)
+        matches = matches[matches[:, 1] != _ORDERING]
+        if not len(matches):
+            return Found([()] * n, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        last, term = matches[:, 0], matches[:, 1]
+        start, end = last - self._sizes[term] + 1, last + 1
+        # A word may have no letter or digit before it, and none after it unless the
+        # entry is a prefix.
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        bounded = self._bounded[term]
+        after = bounded & _alnum(points[end])
+        kept = ~(bounded & _alnum(points[start - 1]))
+        first = np.where(after, self._prefixes[0][term], self._all[0][term])
+        count = np.where(after, self._prefixes[1][term], self._all[1][term]) * kept
+        # One hit per entry of each kept match, in entry order.
+        match = np.repeat(np.arange(len(term)), count)
+        entries = self._group[np.repeat(first - np.cumsum(count) + count, count)
+                              + np.arange(len(match))]
+        # Each hit's message, and its span in that message's matching form, then in the
+        # message (the same but where a step moved offsets, in few messages).
+        bases = np.array(starts, dtype=np.int64)
+        rows = np.searchsorted(bases, start[match], side="right") - 1
+        at = rows.tolist()
+        begins = (start[match] - bases[rows]).tolist()
+        ends = (end[match] - bases[rows]).tolist()
+        moved = [row for row, form in enumerate(forms) if form.moved]
+        for k in np.flatnonzero(np.isin(rows, moved)).tolist():
+            begins[k], ends[k] = forms[at[k]].original(begins[k], ends[k])
+        said = self.said
+        made: list[Hit] = [said[entry] + (begin, finish, texts[row][begin:finish])
+                           for row, entry, begin, finish in zip(at, entries.tolist(), begins,
+                                                                ends, strict=True)]
+        bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
+        return Found([tuple(made[a:b]) for a, b in itertools.pairwise(bounds)], rows, entries)
+
+
+@functools.cache
+def _alnum_table() -> np.ndarray:
+    """Whether each code point of the Basic Multilingual Plane is a letter or a digit
+    (``str.isalnum``, what a word may not touch)."""
+    table: np.ndarray = np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
+    return table
+
+
+def _alnum(points: np.ndarray) -> np.ndarray:
+    """``str.isalnum`` of each code point (the few beyond the BMP, mostly emoji, one by
+    one)."""
+    result: np.ndarray = _alnum_table()[np.minimum(points, 0xFFFF)]
+    for i in np.flatnonzero(points > 0xFFFF).tolist():
+        result[i] = chr(points[i]).isalnum()
+    return result

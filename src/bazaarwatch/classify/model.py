@@ -10,6 +10,7 @@ model file someone hands an analyst cannot run code.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -96,7 +97,7 @@ class Classifier:
                  indicators: Sequence[Sequence[Indicator]] | None = None) -> list[Verdict]:
         """The verdict for each text (``indicators`` as extracted, if known)."""
         found = indicators if indicators is not None else [[] for _ in texts]
-        analyses = [self.featurizer.analyze(t, i) for t, i in zip(texts, found, strict=True)]
+        analyses = self.featurizer.analyze_all(texts, found)
         if not analyses:
             return []
         encoded = self.featurizer.encode(analyses)
@@ -104,24 +105,22 @@ class Classifier:
         n = len(self.categories)
         passed = probabilities >= self.weights.thresholds
         offers = passed[:, n].tolist()
-        # Per message, the categories above their thresholds, best first. The NumPy work
-        # is done for the whole batch: per message it would cost more.
-        chosen: list[set[int]] = [set() for _ in analyses]
-        for row, category in zip(*(a.tolist() for a in np.nonzero(passed[:, :n])),
-                                 strict=True):
-            chosen[row].add(category)
-        aboves = [_best_first(above, probabilities[row]) if len(above) > 1 else list(above)
-                  for row, above in enumerate(chosen)]
+        aboves = _above(passed[:, :n], probabilities)
         features = self._features(encoded, aboves)
-        rounded = probabilities[:, :n].round(4).tolist()
-        name = self.categories.__getitem__
+        # The scores of all messages in one list, read 'n' at a time (``zip`` stops at
+        # the end of the categories): a list per message would live until the last
+        # verdict is made, long enough for the garbage collector to walk them all.
+        scores = iter(probabilities[:, :n].round(4).ravel().tolist())
+        categories = self.categories
+        name = categories.__getitem__
         verdicts = []
-        for row, (analysis, best, scores, offer) in enumerate(
-                zip(analyses, aboves, rounded, offers, strict=True)):
+        for row, (analysis, best, offer) in enumerate(zip(analyses, aboves, offers,
+                                                          strict=True)):
             evidence = self._evidence(analysis, best, offer) if best or offer else []
-            verdicts.append(Verdict(categories=list(map(name, best)),
-                                    scores=dict(zip(self.categories, scores, strict=False)),
-                                    offer=offer, evidence=evidence + features.get(row, [])))
+            if row in features:
+                evidence += features[row]
+            verdicts.append(Verdict(list(map(name, best)),
+                                    dict(zip(categories, scores, strict=False)), offer, evidence))
         return verdicts
 
     def annotate(self, messages: Sequence[Message], *, batch: int = 1000) -> None:
@@ -134,7 +133,7 @@ class Classifier:
             for message, verdict in zip(part, verdicts, strict=True):
                 message.verdict = verdict
 
-    def _evidence(self, analysis: Analysis, above: list[int],
+    def _evidence(self, analysis: Analysis, above: Sequence[int],
                   offer: bool) -> list[dict[str, Any]]:
         """The lexicon hits and prices behind a verdict (the model's features follow)."""
         wanted = set(map(self.categories.__getitem__, above))
@@ -153,7 +152,7 @@ class Classifier:
         return evidence
 
     def _features(self, encoded: Encoded,
-                  aboves: list[list[int]]) -> dict[int, list[dict[str, Any]]]:
+                  aboves: Sequence[Sequence[int]]) -> dict[int, list[dict[str, Any]]]:
         """For each message with categories: per category (in order), the (up to) five
         features that pushed its score up most, as evidence.
 
@@ -200,10 +199,22 @@ class Classifier:
         return features
 
 
-def _best_first(categories: set[int], probabilities: np.ndarray) -> list[int]:
-    """The categories by probability, highest first (ties: the lower index first)."""
-    p = probabilities.tolist()
-    return sorted(categories, key=lambda i: (-p[i], i))
+def _above(passed: np.ndarray, probabilities: np.ndarray) -> list[tuple[int, ...]]:
+    """Per message, the categories above their thresholds (``passed``), by probability,
+    highest first (ties: the lower index first).
+
+    Sorted for the whole batch at once (per message it would cost more). Tuples, and
+    one shared empty tuple for the messages above no threshold (most): a list each would
+    live until the last verdict is made, long enough for the garbage collector to walk
+    them all (see ``lexicon.Hit``)."""
+    rows, categories = np.nonzero(passed)
+    order = np.lexsort((categories, -probabilities[rows, categories], rows))
+    rows, categories = rows[order], categories[order].tolist()
+    aboves: list[tuple[int, ...]] = [()] * len(passed)
+    starts = np.flatnonzero(np.diff(rows, prepend=-1)).tolist()
+    for start, end in itertools.pairwise([*starts, len(categories)]):
+        aboves[int(rows[start])] = tuple(categories[start:end])
+    return aboves
 
 
 def outputs() -> tuple[str, ...]:

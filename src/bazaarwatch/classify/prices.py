@@ -10,7 +10,12 @@ Amounts may use a decimal comma, thousands separators and a "k"/"к"/"тыс" mu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Sequence
+
+import msgspec
+
+from bazaarwatch.text import batch
 
 # Currency spellings, lower-case, to ISO 4217 or the coin's ticker.
 _WORDS = {
@@ -44,9 +49,9 @@ def _first(words: list[str]) -> str:
     return "[" + re.escape("".join(sorted({w[0] for w in words}))) + "]"
 
 
-# The scan is anchored on numbers, so text without digits costs one search. Grouped
-# "1 500" first, else plain "1500"; both start with a digit, written once so that the
-# regex engine skips ahead to digits instead of trying both branches everywhere.
+# The scan is anchored on numbers. Grouped "1 500" first, else plain "1500"; both start
+# with a digit, written once so that the regex engine skips ahead to digits instead of
+# trying both branches everywhere.
 _NUMBER = re.compile(r"\d(?:\d{0,2}(?:[ ,.'\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d*(?:[.,]\d+)?)")
 _AFTER = re.compile(rf"(?=\s{{0,2}}{_first([*_WORDS, *_MULTIPLIERS])})"
                     rf"\s?(?P<m>{_MULTIPLIER})?\s?(?P<c>{_CURRENCY})(?!\w)", re.IGNORECASE)
@@ -54,12 +59,14 @@ _BEFORE = re.compile(rf"(?<!\w)(?={_first(_SHORT_WORDS)})(?P<c>{_SHORT})\s?\Z", 
 _MULTIPLIER_AFTER = re.compile(rf"\s?(?P<m>{_MULTIPLIER})(?!\w)", re.IGNORECASE)
 
 
-_DIGIT = re.compile(r"\d")
 _SEPARATOR = re.compile(r"[ '\u00a0\u202f]")  # of thousands
 
 
-@dataclass(frozen=True)
-class Price:
+class Price(msgspec.Struct, frozen=True, gc=False):
+    """A price found in a text. Not tracked by the garbage collector (it refers only to
+    numbers and a string), as the prices of a batch outlive several collections (see
+    ``lexicon.Hit``)."""
+
     amount: float
     currency: str
     start: int
@@ -68,32 +75,40 @@ class Price:
 
 def find_prices(text: str) -> list[Price]:
     """Every price in ``text``, in order: "$120", "120$", "1500 руб", "0.004 BTC", "2к грн"."""
-    if not _DIGIT.search(text):
-        return []
-    prices = []
-    for number in _NUMBER.finditer(text):
+    return find_prices_all([text])[0]
+
+
+def find_prices_all(texts: Sequence[str]) -> list[list[Price]]:
+    """``find_prices`` of each text, the texts searched as one string (``text.batch``:
+    no number, currency or multiplier holds its separator, and it is neither a letter,
+    a digit nor a space): one regex scan for the batch instead of several calls per
+    message."""
+    joined, bases = batch.join(texts)
+    found: list[list[Price]] = [[] for _ in texts]
+    for number in _NUMBER.finditer(joined):
         start, end = number.span()
-        if start and (text[start - 1].isalnum() or text[start - 1] in "_.,"):
+        if joined[start - 1].isalnum() or joined[start - 1] in "_.,":
             continue  # inside a word, a version number or a longer figure
         amount = _amount(number.group())
         if amount is None:
             continue
-        after = _AFTER.match(text, end)
+        row = bisect_right(bases, start) - 1
+        after = _AFTER.match(joined, end)
         if after is not None:
             word, multiplier, end = after.group("c"), after.group("m"), after.end()
         else:
-            before = _BEFORE.search(text, max(0, start - 5), start)
+            before = _BEFORE.search(joined, max(bases[row], start - 5), start)
             if before is None:
                 continue
             word, start = before.group("c"), before.start()
-            tail = _MULTIPLIER_AFTER.match(text, end)
+            tail = _MULTIPLIER_AFTER.match(joined, end)
             multiplier = tail.group("m") if tail else None
             end = tail.end() if tail else end
         if multiplier:
             amount *= _MULTIPLIERS[multiplier.lower()]
-        prices.append(Price(amount=amount, currency=_WORDS[word.lower()], start=start,
-                            end=end))
-    return prices
+        found[row].append(Price(amount=amount, currency=_WORDS[word.lower()],
+                                start=start - bases[row], end=end - bases[row]))
+    return found
 
 
 def _amount(text: str) -> float | None:
@@ -136,4 +151,13 @@ _QUANTITY = re.compile(
 
 def has_quantity(text: str) -> bool:
     """Whether ``text`` lists an amount of goods ("5g", "10 pills", "3 гр")."""
-    return _DIGIT.search(text) is not None and _QUANTITY.search(text) is not None
+    return has_quantity_all([text])[0]
+
+
+def has_quantity_all(texts: Sequence[str]) -> list[bool]:
+    """``has_quantity`` of each text, with one regex scan for the batch (``text.batch``:
+    the separator is no digit, space or unit, nor a letter before a number)."""
+    found = [False] * len(texts)
+    for row in batch.rows_with(_QUANTITY, texts):
+        found[row] = True
+    return found

@@ -12,9 +12,9 @@ it. Steps compose with ``Folded.then``::
 
 from __future__ import annotations
 
-from bazaarwatch.text.leet import unleet
+from bazaarwatch.text.leet import leet_rows, unleet
 from bazaarwatch.text.offsets import Folded, OffsetMap
 from bazaarwatch.text.pipeline import fold
-from bazaarwatch.text.spacing import join_spaced
+from bazaarwatch.text.spacing import join_spaced, spaced_rows
 
-__all__ = ["Folded", "OffsetMap", "fold", "join_spaced", "unleet"]
+__all__ = ["Folded", "OffsetMap", "fold", "join_spaced", "leet_rows", "spaced_rows", "unleet"]

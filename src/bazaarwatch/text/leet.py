@@ -21,7 +21,9 @@ Every change is one character for one character, so offsets do not move.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from bazaarwatch.text import batch
 from bazaarwatch.text.homoglyphs import fold_homoglyphs
 from bazaarwatch.text.offsets import Folded
 
@@ -34,7 +36,8 @@ _MAX_TOKEN = 24
 # sides), so the search for one skips most messages, and most tokens of the rest,
 # without a Python call per token ("@shop", "10k", "5g" have none). The pattern starts
 # with the leet characters, which the regex engine skips to fast, and looks back for
-# the letter (a letter first would be tested at every position).
+# the letter (a letter first would be tested at every position). Also run on a batch
+# joined by ``batch.SEPARATOR`` (neither a letter nor a leet character).
 _INNER_RUN = re.compile(r"[013457@$](?<=[^\W\d_][013457@$])[013457@$]*(?=[^\W\d_])")
 
 
@@ -56,6 +59,12 @@ def unleet(text: str) -> Folded:
         pos = token.end()
     pieces.append(text[pos:])
     return Folded("".join(pieces))
+
+
+def leet_rows(texts: Sequence[str]) -> list[int]:
+    """The indices of the texts that ``unleet`` may change (it gives the others back as
+    they are), found with one scan of the whole batch."""
+    return batch.rows_with(_INNER_RUN, texts)
 
 
 def _is_token_char(ch: str) -> bool:

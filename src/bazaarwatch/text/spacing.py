@@ -11,7 +11,9 @@ original. A joined word is then read in one script, as ``fold`` reads words.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from bazaarwatch.text import batch
 from bazaarwatch.text.homoglyphs import fold_homoglyphs
 from bazaarwatch.text.offsets import Folded, Rewriter
 
@@ -19,7 +21,8 @@ _LETTER = r"[^\W\d_]"
 _SPACED_RUN = re.compile(rf"(?<!\w){_LETTER}(?:[ .]{_LETTER}){{2,}}(?!\w)")
 # What every run holds: "x y z" from the start of a word. Anchored on the separator,
 # which the regex engine skips to fast, it rules out most messages at less than half
-# the cost of _SPACED_RUN (whose first letter is tried at every position).
+# the cost of _SPACED_RUN (whose first letter is tried at every position). Also run on
+# a batch joined by ``batch.SEPARATOR`` (neither a letter, a space nor a dot).
 _MAYBE_SPACED = re.compile(rf"[ .](?<=(?<!\w){_LETTER}[ .]){_LETTER}[ .]{_LETTER}")
 
 
@@ -46,3 +49,9 @@ def join_spaced(text: str) -> Folded:
     # A joined word can mix scripts ("т p a н з и т"): fold it like fold() folds words.
     # The fold is one character for one, so the offset map stays as it is.
     return Folded(fold_homoglyphs(restored), () if step is None else (step,))
+
+
+def spaced_rows(texts: Sequence[str]) -> list[int]:
+    """The indices of the texts that ``join_spaced`` may change (it gives the others
+    back as they are), found with one scan of the whole batch."""
+    return batch.rows_with(_MAYBE_SPACED, texts)
