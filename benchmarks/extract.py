@@ -10,7 +10,9 @@ emails, URLs, domains, Telegram handles, bots and invite links). Some are obfusc
 way vendors write them (``[.]onion``, ``hxxps://``, zero-width characters, Cyrillic
 look-alike letters), and the posts carry hard negatives that must *not* be extracted:
 transaction hashes, addresses with one character changed (checksum fails), card numbers
-failing Luhn, version numbers, file names, prices, dates, order and tax numbers.
+failing Luhn, version numbers, file names, prices, dates, order and tax numbers. The
+encoders and checksums that make them are written here, not imported from bazaarwatch:
+ground truth made with the code under test would share its bugs.
 
 Every tool then runs over the same corpus in the same process, one call per message as a
 user would call it (building the extractor is not timed). The script prints each tool's

@@ -17,8 +17,6 @@ from bazaarwatch.classify.train import read_examples, train
 SEED = SHIPPED.with_name("seed") / "seed.jsonl"
 
 
-
-
 @pytest.fixture(scope="module")
 def classifier() -> Classifier:
     return Classifier.load()

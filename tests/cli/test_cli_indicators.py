@@ -15,8 +15,6 @@ CARD = "4111 1111 1111 1111"
 BTC = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"  # BIP-173's own example address
 
 
-
-
 def test_extract_obeys_the_jsonl_contract() -> None:
     paid = f"pay {BTC} or card {CARD}"
     lines: list[dict[str, object]] = [{"id": 1, "text": paid},

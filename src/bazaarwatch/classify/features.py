@@ -27,7 +27,6 @@ and for the tests.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -41,6 +40,7 @@ from bazaarwatch.classify.lexicon import Found, Hit, Lexicon, matching_forms
 from bazaarwatch.classify.prices import Price, find_prices_all, has_quantity_all
 from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.model import Indicator
+from bazaarwatch.text import batch
 
 HASH_BITS = 18
 N_HASHED = 1 << HASH_BITS
@@ -108,7 +108,6 @@ class Featurizer:
                                    for _, c, _, _ in lexicon.said], dtype=np.int64)
         self._role = np.array([_ROLES[r] for _, _, r, _ in lexicon.said], dtype=np.int8)
         self._weight = np.array([w for _, _, _, w in lexicon.said], dtype=np.float64)
-        _word_table()  # built now, not in the first batch
 
     @property
     def n_features(self) -> int:
@@ -263,10 +262,8 @@ class _Grams:
 
     def __init__(self, texts: Sequence[str]) -> None:
         joined = " " + " ".join(texts) + " "
-        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        word = _word_table()[np.minimum(points, 0xFFFF)]
-        for i in np.flatnonzero(points > 0xFFFF).tolist():  # rare: mostly emoji
-            word[i] = _TOKEN.match(joined, i) is not None
+        points = batch.code_points(joined)
+        word = batch.alnum(points) | (points == ord("_"))  # regex \w, as ``ngrams`` splits
         self.spaced = np.where(word, points, np.uint32(_SPACE))  # for naming n-grams
         code = self.spaced.astype(np.uint64)
         # The text each position of ``joined`` is in (a separator counts with the text
@@ -351,16 +348,6 @@ class _Grams:
         return names
 
 
-@functools.cache
-def _word_table() -> np.ndarray:
-    """Whether each code point of the Basic Multilingual Plane is a regex word character
-    (``\\w``, what ``ngrams`` splits words by). Surrogates are not."""
-    points = np.arange(0x10000, dtype=np.uint32)
-    points[0xD800:0xE000] = _SPACE
-    text = points.tobytes().decode("utf-32-le")
-    return np.array([ch.isalnum() or ch == "_" for ch in text], dtype=bool)
-
-
 def _csr_rows(hashed: tuple[np.ndarray, np.ndarray, np.ndarray],
               dense: tuple[np.ndarray, np.ndarray, np.ndarray],
               shape: tuple[int, int]) -> sp.csr_matrix:
@@ -407,7 +394,6 @@ def _dense(text: str, hits: Sequence[Hit], prices: Sequence[Price], quantity: bo
     ``Featurizer._signals`` makes the same for a whole batch."""
     entries: list[tuple[int, float]] = []
     title = len(text.split()) <= TITLE_WORDS
-    cue = False
     if hits:
         scores: dict[int, float] = {}  # by category index, those with a hit
         top: dict[int, float] = {}
@@ -424,8 +410,7 @@ def _dense(text: str, hits: Sequence[Hit], prices: Sequence[Price], quantity: bo
                 counter += weight
                 for i in range(len(IDS)):
                     scores[i] = scores.get(i, 0.0) + weight
-        cue = offer > 0
-        offered = bool(prices or quantity or cue)
+        offered = bool(prices or quantity or offer > 0)
         for i, score in sorted(scores.items()):
             if score:
                 entries.append((i, LEXICON_SCALE * min(score, 3.0)))

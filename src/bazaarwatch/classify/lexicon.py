@@ -13,7 +13,6 @@ do terms in scripts written without spaces (Chinese).
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -160,7 +159,7 @@ class Lexicon:
         self._all = (np.array(all_first, dtype=np.int64), np.array(all_count, dtype=np.int64))
         self._prefixes = (np.array(prefix_first, dtype=np.int64),
                           np.array(prefix_count, dtype=np.int64))
-        _alnum_table()  # built now, not in the first batch
+        batch.alnum_table()  # built now, not in the first batch
 
     def hits(self, text: str, matching: Folded | None = None) -> tuple[Hit, ...]:
         """Every lexicon hit in ``text`` (give its ``matching_form`` if already made)."""
@@ -187,10 +186,10 @@ class Lexicon:
         start, end = last - self._sizes[term] + 1, last + 1
         # A word may have no letter or digit before it, and none after it unless the
         # entry is a prefix.
-        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        points = batch.code_points(joined)
         bounded = self._bounded[term]
-        after = bounded & _alnum(points[end])
-        kept = ~(bounded & _alnum(points[start - 1]))
+        after = bounded & batch.alnum(points[end])
+        kept = ~(bounded & batch.alnum(points[start - 1]))
         first = np.where(after, self._prefixes[0][term], self._all[0][term])
         count = np.where(after, self._prefixes[1][term], self._all[1][term]) * kept
         # One hit per entry of each kept match, in entry order.
@@ -213,20 +212,3 @@ class Lexicon:
                                                                 ends, strict=True)]
         bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
         return Found([tuple(made[a:b]) for a, b in itertools.pairwise(bounds)], rows, entries)
-
-
-@functools.cache
-def _alnum_table() -> np.ndarray:
-    """Whether each code point of the Basic Multilingual Plane is a letter or a digit
-    (``str.isalnum``, what a word may not touch)."""
-    table: np.ndarray = np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
-    return table
-
-
-def _alnum(points: np.ndarray) -> np.ndarray:
-    """``str.isalnum`` of each code point (the few beyond the BMP, mostly emoji, one by
-    one)."""
-    result: np.ndarray = _alnum_table()[np.minimum(points, 0xFFFF)]
-    for i in np.flatnonzero(points > 0xFFFF).tolist():
-        result[i] = chr(points[i]).isalnum()
-    return result

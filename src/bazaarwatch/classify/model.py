@@ -56,7 +56,6 @@ class Classifier:
         self.dense = weights.coef.astype(np.float32).toarray()
         self.dense_t = np.ascontiguousarray(self.dense.T)  # features x outputs, for scoring
         self.categories = weights.outputs[:-1]
-        self._index = {c: i for i, c in enumerate(self.categories)}
 
     @classmethod
     def load(cls, path: Path | None = None) -> Classifier:

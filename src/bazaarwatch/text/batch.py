@@ -11,9 +11,12 @@ pattern that is run this way says so where it is defined.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+
+import numpy as np
 
 SEPARATOR = "\x00"
 
@@ -39,3 +42,24 @@ def rows_with(pattern: re.Pattern[str], texts: Sequence[str]) -> list[int]:
         if not rows or rows[-1] != row:
             rows.append(row)
     return rows
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text``, one array element each, for NumPy work on a batch."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def alnum(points: np.ndarray) -> np.ndarray:
+    """``str.isalnum`` of each code point (the few beyond the Basic Multilingual Plane,
+    mostly emoji, one by one). A regex's ``\\w`` is this or "_"."""
+    result: np.ndarray = alnum_table()[np.minimum(points, 0xFFFF)]
+    for i in np.flatnonzero(points > 0xFFFF).tolist():
+        result[i] = chr(points[i]).isalnum()
+    return result
+
+
+@functools.cache
+def alnum_table() -> np.ndarray:
+    """Whether each code point of the Basic Multilingual Plane is a letter or a digit."""
+    table: np.ndarray = np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
+    return table

@@ -637,10 +637,13 @@ class Composer:
             text = f"{self.reply(lang)} {text}"
         return self.decorate(text, [category], 0.06, 0.15), lang, []
 
+    def product(self, sections: Sections, section: str) -> tuple[str, str]:
+        """A filled phrase of ``section`` in a language that has one, and the language."""
+        lang = self.lang(self.langs_with(sections, section))
+        return self.fill(self.deal(sections[(section, lang)])[0], lang), lang
+
     def legit(self, category: str) -> Composed:
-        sections = self.banks.categories[category]
-        lang = self.lang(self.langs_with(sections, "legit"))
-        product = self.fill(self.deal(sections[("legit", lang)])[0], lang)
+        product, lang = self.product(self.banks.categories[category], "legit")
         return *self.shop_post(product, lang, [category]), []
 
     def shop_post(self, product: str, lang: str, categories: Sequence[str]) -> tuple[str, str]:
@@ -657,16 +660,13 @@ class Composer:
 
     def item(self, category: str) -> Composed:
         """One catalogue entry of ``category`` ("Xanax 2mg bars x30", "EU passport scan")."""
-        sections = self.banks.categories[category]
-        lang = self.lang(self.langs_with(sections, "item"))
-        product = self.fill(self.deal(sections[("item", lang)])[0], lang)
+        product, lang = self.product(self.banks.categories[category], "item")
         return self.listing(product, lang, illicit=True), lang, [category]
 
     def legit_item(self) -> Composed:
         """A catalogue entry of an ordinary shop, laid out the same way, so that the
         layout of a listing (count, price, tag, capitals) says nothing on its own."""
-        lang = self.lang(self.langs_with(self.banks.chatter, "item"))
-        product = self.fill(self.deal(self.banks.chatter[("item", lang)])[0], lang)
+        product, lang = self.product(self.banks.chatter, "item")
         return self.listing(product, lang, illicit=False), lang, []
 
     def listing(self, product: str, lang: str, *, illicit: bool) -> str:
@@ -701,8 +701,7 @@ class Composer:
         return self.decorate(text, [], 0.0, 0.15), lang, []
 
     def sale(self) -> Composed:
-        lang = self.lang(self.langs_with(self.banks.chatter, "sale"))
-        product = self.fill(self.deal(self.banks.chatter[("sale", lang)])[0], lang)
+        product, lang = self.product(self.banks.chatter, "sale")
         return *self.shop_post(product, lang, []), []
 
 
