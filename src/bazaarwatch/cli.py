@@ -6,10 +6,10 @@ it and what to do), 2 usage error.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,8 @@ from rich.table import Table
 from rich.text import Text
 
 from bazaarwatch import __version__
-from bazaarwatch.errors import BazaarwatchError
+from bazaarwatch.dates import show_date
+from bazaarwatch.errors import BazaarwatchError, OutputError
 from bazaarwatch.indicators import default_extractor, types
 from bazaarwatch.indicators.redaction import redact
 from bazaarwatch.ingest import OnProgress, Options, Planned, SourceResult, ingest, plan
@@ -40,7 +41,7 @@ from bazaarwatch.outputs.report import write_report
 from bazaarwatch.outputs.terminal import safe
 from bazaarwatch.sources import readers
 from bazaarwatch.store import queries
-from bazaarwatch.store.sqlite import Case
+from bazaarwatch.store.sqlite import Case, explain
 
 # Piped output is read by people in pagers and files: give tables room instead of 80 columns.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -48,9 +49,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)  # errors stay one l
 
 
 def _date(ts: int | None) -> str:
-    if ts is None:
-        return ""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M")
+    return show_date(ts)
 
 
 def _fail(message: str) -> None:
@@ -58,14 +57,32 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+_CASE = "bazaarwatch.case"  # where _case() notes the case file in click's shared ctx.meta
+
+
 class _Command(click.Group):
-    """Turns every BazaarwatchError into one line on stderr and exit code 1."""
+    """Turns every BazaarwatchError into one line on stderr and exit code 1; as a last
+    resort, so does a SQLite error the store did not explain (naming the case file) and
+    an operating-system error (a folder given for a file, a full disk, no permission)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except BazaarwatchError as e:
             _fail(str(e))
+        except sqlite3.Error as e:
+            case = ctx.meta.get(_CASE)
+            _fail(str(explain(case, e)) if case else f"SQLite: {e}")
+        except OSError as e:
+            if isinstance(e, BrokenPipeError):  # the reader of our output went away
+                raise
+            _fail(f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e))
+
+
+def _case(db: Path, *, write: bool = False) -> Case:
+    """Open the case for a command: read-only unless the command writes to it."""
+    click.get_current_context().meta[_CASE] = db
+    return Case(db, create=write, read_only=not write)
 
 
 @click.group(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,6 +121,9 @@ def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> st
                                  "know (e.g. RU, UA, US, DE, GB)")
     return region
 
+
+#: A row count SQLite can take (a 64-bit signed LIMIT): larger is a usage error, not a crash.
+_LIMIT = click.IntRange(0, 2**63 - 1)
 
 _region_option = click.option(
     "--region", metavar="CC", default=None, callback=_region,
@@ -147,20 +167,38 @@ def _progress_bar() -> Iterator[OnProgress | None]:
 
 
 def _run_ingest(planned: list[Planned], db: Path, options: Options) -> list[SourceResult]:
-    with Case(db) as case, _progress_bar() as on_progress:
+    with _case(db, write=True) as case, _progress_bar() as on_progress:
         results = ingest(case, planned, options=options, on_progress=on_progress)
     for r in results:
         name = escape(safe(str(r.path)))
+        _listed("[bold red]error:[/]", r.refused, r.refused_count, "refused messages")
+        _listed("[yellow]warning:[/]", r.warnings, r.warning_count, "warnings")
         if r.status == "skipped":
             err.print(f"{name}: already ingested (same SHA-256), nothing to do")
         elif r.error is None:
+            refused = f", {r.refused_count:,} refused" if r.refused_count else ""
             err.print(f"{name}: {r.read:,} messages read, {r.added:,} added, "
-                      f"{r.updated:,} updated")
+                      f"{r.updated:,} updated{refused}")
         else:
             err.print(f"[bold red]error:[/] {escape(safe(str(r.error)))}")
             err.print(f"{name}: marked {r.status}; the {r.read:,} messages read before the "
                       f"error were kept ({r.added:,} new)")
     return results
+
+
+def _listed(label: str, lines: list[str], count: int, what: str, *, show: int = 5) -> None:
+    """The first few refusals or warnings of a source, one line each, and how many more
+    there are (the case lists the first 20 in ``sources.warnings``)."""
+    for line in lines[:show]:
+        err.print(f"{label} {escape(safe(line))}")
+    if count > show:
+        err.print(f"{label} ... and {count - show:,} more {what} (see sources.warnings in "
+                  "the case)")
+
+
+def _failed(results: list[SourceResult]) -> bool:
+    """Whether any input was damaged or had messages refused: exit code 1."""
+    return any(r.error or r.refused_count for r in results)
 
 
 @main.command("ingest")
@@ -182,7 +220,7 @@ def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None, keep_s
     """
     planned = plan(paths, format=format_)  # every input checked before the case is touched
     results = _run_ingest(planned, db, _options(keep_sensitive, region, model_path))
-    if any(r.error for r in results):
+    if _failed(results):
         sys.exit(1)
 
 
@@ -198,15 +236,19 @@ def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None,
                  keep_sensitive: bool, region: str | None, model_path: Path | None) -> None:
     """The main job: ingest exports and write OUTDIR/case.db and OUTDIR/report.html."""
     planned = plan(paths, format=format_)  # fail on a bad path before creating anything
-    outdir.mkdir(parents=True, exist_ok=True)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"{outdir}: cannot create this folder ({e.strerror}). Give "
+                          "another -o folder") from e
     db = outdir / "case.db"
     results = _run_ingest(planned, db, _options(keep_sensitive, region, model_path))
     report = outdir / "report.html"
-    with Case(db, create=False) as case:
+    with _case(db) as case:
         write_report(case, report)
     err.print(f"case: {escape(safe(str(db)))}")
     err.print(f"report: {escape(safe(str(report)))}")
-    if any(r.error for r in results):
+    if _failed(results):
         sys.exit(1)
 
 
@@ -217,7 +259,7 @@ def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None,
               default=Path("report.html"), show_default=True, help="Where to write the HTML.")
 def report_command(db: Path, output: Path) -> None:
     """Write a self-contained offline HTML report of a case."""
-    with Case(db, create=False) as case:
+    with _case(db) as case:
         write_report(case, output)
     err.print(f"report: {escape(safe(str(output)))}")
 
@@ -243,7 +285,7 @@ def _emit(rows: list[dict[str, Any]], as_json: bool, table: Callable[[], Table])
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def stats_command(db: Path, as_json: bool) -> None:
     """Per chat: type, messages, senders, date range, forwards and bot messages."""
-    with Case(db, create=False) as case:
+    with _case(db) as case:
         rows = queries.chat_stats(case)
 
     def table() -> Table:
@@ -263,7 +305,8 @@ def stats_command(db: Path, as_json: bool) -> None:
 @click.argument("query")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The case file.")
-@click.option("--limit", default=50, show_default=True, help="At most this many results.")
+@click.option("--limit", type=_LIMIT, default=50, show_default=True,
+              help="At most this many results.")
 @_reveal_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def search_command(query: str, db: Path, limit: int, reveal: bool, as_json: bool) -> None:
@@ -273,7 +316,7 @@ def search_command(query: str, db: Path, limit: int, reveal: bool, as_json: bool
     Shows chat, date, sender and a snippet with the matches highlighted; card, IBAN and
     phone numbers in it are masked unless --reveal.
     """
-    with Case(db, create=False) as case:
+    with _case(db) as case:
         rows = queries.search(case, query, limit=limit, reveal=reveal)
     if as_json:
         for r in rows:
@@ -287,16 +330,22 @@ def search_command(query: str, db: Path, limit: int, reveal: bool, as_json: bool
     def table() -> Table:
         t = Table("chat", "date", "sender", "message")
         for r in rows:
+            message = _highlight(r["snippet"])
+            if r["edits"]:
+                message.append(f" (edited: {len(r['edits'])} earlier text(s), see --json)",
+                               style="dim")
             t.add_row(escape(safe(r["chat_name"] or r["chat_id"])), _date(r["date"]),
-                      escape(safe(r["sender_name"] or r["sender_id"] or "")),
-                      _highlight(r["snippet"]))
+                      escape(safe(r["sender_name"] or r["sender_id"] or "")), message)
         return t
 
     _emit(rows, False, table)
 
 
 class _Line(msgspec.Struct):
-    id: Any
+    """An input line. ``id`` is kept as its raw JSON and written back byte for byte, so
+    any id (2**80, 1.5, a string, an object, null) is echoed as given."""
+
+    id: msgspec.Raw
     text: str = ""
 
 
@@ -323,7 +372,7 @@ def extract_command(file: str, region: str | None, reveal: bool) -> None:
     for _, record in read_lines(file, _Line, shape=_LINE_SHAPE):
         found = extractor.extract(record.text)
         shown = found if reveal else [redact(i) for i in found]
-        write(orjson.dumps({"id": record.id, "indicators": [
+        write(orjson.dumps({"id": orjson.Fragment(bytes(record.id)), "indicators": [
             {"type": i.type, "value": i.value, "normalized": i.normalized,
              "start": i.start, "end": i.end, "checked": i.checked} for i in shown]}))
         write(b"\n")
@@ -334,7 +383,7 @@ def extract_command(file: str, region: str | None, reveal: bool) -> None:
               help="The case file.")
 @click.option("--type", "kind", metavar="TYPE", default=None,
               help="Only this type (btc, onion, telegram_bot, card, ...).")
-@click.option("--limit", type=int, default=None, help="At most this many rows.")
+@click.option("--limit", type=_LIMIT, default=None, help="At most this many rows.")
 @_reveal_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def indicators_command(db: Path, kind: str | None, limit: int | None, reveal: bool,
@@ -347,7 +396,7 @@ def indicators_command(db: Path, kind: str | None, limit: int | None, reveal: bo
     if kind is not None and kind not in types():
         raise click.BadParameter(f"{kind!r} is not an indicator type; use one of: "
                                  + ", ".join(types()), param_hint="--type")
-    with Case(db, create=False) as case:
+    with _case(db) as case:
         rows = queries.indicators(case, kind=kind, limit=limit, reveal=reveal)
 
     def table() -> Table:
@@ -387,7 +436,8 @@ def classify_command(file: str, model_path: Path | None) -> None:
         verdicts = classifier.classify([r.text for r in pending],
                                        [extractor.extract(r.text) for r in pending])
         for record, verdict in zip(pending, verdicts, strict=True):
-            write(orjson.dumps({"id": record.id, "categories": verdict.categories,
+            write(orjson.dumps({"id": orjson.Fragment(bytes(record.id)),
+                                "categories": verdict.categories,
                                 "scores": verdict.scores, "offer": verdict.offer,
                                 "evidence": verdict.evidence}))
             write(b"\n")
@@ -471,7 +521,7 @@ def evaluate_command(data: Path, model_path: Path | None, as_json: bool) -> None
               show_default=True, help="A table for people, JSON for tools.")
 def channels_command(db: Path, format_: str) -> None:
     """Per chat: messages, top category, category counts, offer rate, bots, indicators."""
-    with Case(db, create=False) as case:
+    with _case(db) as case:
         rows = queries.channels(case)
 
     def table() -> Table:

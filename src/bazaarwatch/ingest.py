@@ -15,15 +15,18 @@ because messages already stored are recognised and skipped.
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bazaarwatch.bounds import bound
 from bazaarwatch.errors import InputError
 from bazaarwatch.indicators.engine import Extractor
 from bazaarwatch.model import Message
 from bazaarwatch.sources import Reader, detect, get_reader
+from bazaarwatch.sources.registry import Problem
 from bazaarwatch.store.sqlite import Case
 
 if TYPE_CHECKING:  # scikit-learn is imported only by the commands that classify
@@ -46,12 +49,41 @@ class Planned:
 
 @dataclass
 class SourceResult:
+    """How ingest of one input went. ``refused`` lists the messages left out (each a line
+    naming the file, the message and why); ``warnings`` what was not taken as written.
+    Both keep the first ``MAX_LISTED`` and count the rest in ``refused_count`` and
+    ``warning_count``."""
+
     path: Path
     status: str  # done, partial, failed, skipped
     added: int = 0
     updated: int = 0
     read: int = 0
     error: InputError | None = None
+    refused: list[str] = field(default_factory=list)
+    refused_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
+
+    def refuse(self, line: str) -> None:
+        self.refused_count += 1
+        if len(self.refused) < MAX_LISTED:
+            self.refused.append(line)
+
+    def warn(self, line: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_LISTED:
+            self.warnings.append(line)
+
+    def record(self) -> list[str]:
+        """The source's ``warnings`` as stored in the case: refusals first."""
+        lines = [f"refused: {line}" for line in self.refused] + self.warnings
+        more = self.refused_count + self.warning_count - len(lines)
+        return lines + ([f"... and {more:,} more"] if more > 0 else [])
+
+
+#: Refusals and warnings listed per source; the rest are counted.
+MAX_LISTED = 20
 
 
 @dataclass
@@ -75,14 +107,25 @@ def plan(paths: Iterable[Path | str], *, format: str | None = None) -> list[Plan
         if not path.exists():
             raise InputError(str(path), "no such file or folder",
                              hint="Give an export folder, its result.json, a .zip or a .jsonl")
+        if not path.is_dir():
+            _regular_size(path)  # before detection, which would read a FIFO or device
         reader = get_reader(format) if format else detect(path)
         file = reader.locate(path)
-        try:
-            size = file.stat().st_size
-        except OSError as e:
-            raise InputError(str(file), f"cannot read: {e.strerror}") from e
-        planned.append(Planned(path=path, file=file, reader=reader, size=size))
+        planned.append(Planned(path=path, file=file, reader=reader, size=_regular_size(file)))
     return planned
+
+
+def _regular_size(file: Path) -> int:
+    """The size of ``file``; refuse anything but a regular file. /dev/zero would be read
+    forever, a FIFO once only (the hash and the read need it twice), a socket not at all."""
+    try:
+        st = file.stat()
+    except OSError as e:
+        raise InputError(str(file), f"cannot read: {e.strerror}") from e
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(str(file), "not a regular file (a device, FIFO or socket)",
+                         hint="Give an export folder, its result.json, a .zip or a .jsonl")
+    return st.st_size
 
 
 def sha256_file(path: Path) -> str:
@@ -136,6 +179,9 @@ def _ingest_one(case: Case, item: Planned, options: Options,
                              prepare=prepare)
         result.added += written.added
         result.updated += written.updated
+        if written.rewritten:
+            result.warn(f"{item.file}: {written.rewritten:,} stored message(s) rewritten by "
+                        "a newer edit; the earlier text is kept in message_edits")
         result.read += len(batch)
         batch.clear()
         if on_progress is not None:
@@ -151,9 +197,20 @@ def _ingest_one(case: Case, item: Planned, options: Options,
         if options.classifier is not None:
             options.classifier.annotate(messages)
 
+    def on_problem(problem: Problem) -> None:
+        where = f" ({problem.where})" if problem.where else ""
+        line = f"{item.file}{where}: {problem.what}"
+        if problem.refused:
+            result.refuse(f"{line}; the message was left out")
+        else:
+            result.warn(line)
+
     batch: list[Message] = []
     try:
-        for message in item.reader.read(item.path, on_bytes=on_bytes):
+        for message in item.reader.read(item.path, on_bytes=on_bytes, on_problem=on_problem):
+            for change in bound(message):
+                result.warn(f"{item.file} (chat {message.chat.id}, message id "
+                            f"{message.id}): {change}")
             batch.append(message)
             if len(batch) >= options.batch_size:
                 flush(batch)
@@ -161,8 +218,16 @@ def _ingest_one(case: Case, item: Planned, options: Options,
         flush(batch)  # keep what was read before the damage
         result.error = e
         result.status = "partial" if result.read else "failed"
-        case.finish_source(source_id, status=result.status, error=str(e))
+        case.finish_source(source_id, status=result.status, error=str(e),
+                           warnings=result.record())
         return result
     flush(batch)
-    case.finish_source(source_id, status="done")
+    if result.refused_count:  # the file was read to its end, less the refused messages
+        result.status = "partial" if result.read else "failed"
+        more = result.refused_count - 1
+        error = result.refused[0] + (f" (and {more:,} more refused)" if more else "")
+    else:
+        error = None
+    case.finish_source(source_id, status=result.status, error=error,
+                       warnings=result.record())
     return result

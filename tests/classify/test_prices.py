@@ -49,6 +49,23 @@ def test_no_price_in_ordinary_text(text: str) -> None:
     assert find_prices(text) == []
 
 
+@pytest.mark.parametrize("text", [
+    "4111111111111111$", "dumps 4111 1111 1111 1111$ fresh", "5500-0000-0000-0004 usd",
+    "$4111111111111111", "pay 6759649826438453 EUR", "call +447700900123$",
+    "(202) 555-0123 $", "IBAN GB82 WEST 1234 5698 7654 32 EUR",
+])
+def test_no_card_iban_or_phone_number_is_a_price(text: str) -> None:
+    """Its digits would be the amount and the evidence text of the verdict, which
+    outputs show: a card written before a "$" is a card and a dollar sign."""
+    assert find_prices(text) == []
+
+
+def test_a_price_next_to_a_card_is_still_found() -> None:
+    text = "card 4111111111111111 for 20$, call +44 7700 900123 or 1500 руб"
+    assert [(p.amount, text[p.start:p.end]) for p in find_prices(text)] == [
+        (20.0, "20$"), (1500.0, "1500 руб")]
+
+
 def test_several_prices_in_order() -> None:
     text = "1g — 18€ / 3g — 45€, опт от 10000 руб"
     assert [(p.amount, p.currency) for p in find_prices(text)] == [

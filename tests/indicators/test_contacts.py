@@ -432,10 +432,23 @@ def test_international_phones(text: str, expected: str) -> None:
     assert of_type(text, "phone") == [(expected, True)]
 
 
-def test_fictional_range_with_explicit_country_code_is_unchecked() -> None:
-    # 07700 900xxx is set aside by Ofcom for drama: not valid, but written as a phone.
-    assert of_type("WhatsApp +44 7700 900481", "phone") == [("+447700900481", False)]
-    assert of_type("+447700900481", "phone") == []  # no separated country code
+@pytest.mark.parametrize("text", [
+    "WhatsApp +44 7700 900481", "+447700900481", "+44-7700-900-481", "(+44) 7700 900481",
+    "0044 7700 900481", "tel:+447700900481", "call +447700900481.",
+])
+def test_fictional_range_with_explicit_country_code_is_unchecked(text: str) -> None:
+    """07700 900xxx is set aside by Ofcom for drama: not valid, but written as a phone
+    in every common layout, so found (and masked in outputs), marked unchecked."""
+    assert of_type(text, "phone") == [("+447700900481", False)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("0044 7911 123456", "+447911123456"),
+    ("007 999 123-45-67", "+79991234567"),
+    ("(+44) 7911 123456", "+447911123456"),
+])
+def test_call_prefix_and_bracketed_country_code(text: str, expected: str) -> None:
+    assert of_type(text, "phone") == [(expected, True)]
 
 
 @pytest.mark.parametrize(
@@ -451,6 +464,9 @@ def test_fictional_range_with_explicit_country_code_is_unchecked() -> None:
         "2024-05-01",
         "+1 500",
         "+25 000 000 sold",
+        "Balance: +150000000",  # too short for a number written without separators
+        "order 00447911123456",  # 00 and a bare digit run: an order number as often
+        "invoice 1004 4791 1123",
         "version 1.2.3",
         "3326742e9f5ce38d90ea4d37b43eeebc077dcbe5bb98e956bc74fd8f5fd3fcdd",
     ],

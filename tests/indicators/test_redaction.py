@@ -34,9 +34,7 @@ def test_redact_masks_value_and_normalized_of_sensitive_types_only() -> None:
 
 def test_redact_text_masks_sensitive_spans_in_place() -> None:
     text = "card 4111111111111111 call +79161234567 btc 1BoatSLRHtKNngkdXEeobR76b53LETtpyT"
-    found = [Indicator(type="card", value="", normalized="", start=5, end=21),
-             Indicator(type="phone", value="", normalized="", start=27, end=39),
-             Indicator(type="btc", value="", normalized="", start=44, end=78)]
+    found = [(5, 21, "card"), (27, 39, "phone"), (44, 78, "btc")]
     assert redact_text(text, found) == (
         "card 411111******1111 call +79*******67 btc 1BoatSLRHtKNngkdXEeobR76b53LETtpyT")
 

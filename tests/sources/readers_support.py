@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -83,17 +84,25 @@ def zip_export(result: Path, target: Path,
     return target
 
 
-def run_cli(*args: str | Path, wide: bool = True) -> CliResult:
+def run_cli(*args: str | Path, wide: bool = True, memory: int | None = None,
+            timeout: float = 120) -> CliResult:
     """``python -m bazaarwatch ARGS`` in a subprocess.
 
     ``wide`` sets COLUMNS so rich does not wrap stderr; the one test about wrapping
-    passes ``wide=False`` to see what a user piping stderr to a log file gets.
+    passes ``wide=False`` to see what a user piping stderr to a log file gets. ``memory``
+    caps the address space (bytes), so a memory blow-up fails fast instead of swapping.
     """
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     if wide:
         env["COLUMNS"] = "1000"
+
+    def cap() -> None:
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
     return subprocess.run([sys.executable, "-m", "bazaarwatch", *map(str, args)],
-                          capture_output=True, text=True, timeout=120, env=env, check=False)
+                          capture_output=True, text=True, timeout=timeout, env=env,
+                          preexec_fn=cap, check=False)
 
 
 def query_db(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from readers_support import FIXTURES, JSONL
 
-from bazaarwatch.errors import FormatError
+from bazaarwatch import lines
 from bazaarwatch.model import Chat, Message
-from bazaarwatch.sources import get_reader
+from bazaarwatch.sources import get_reader, jsonl
+from bazaarwatch.sources.registry import Problem
 
 
 def read(path: Path) -> list[Message]:
@@ -52,18 +53,22 @@ def test_dates_int_float_and_iso(fixture_messages: list[Message]) -> None:
     ]
 
 
-def test_bad_line_names_its_number(tmp_path: Path) -> None:
+def refused(path: Path) -> tuple[list[int | str], list[Problem]]:
+    """The ids read and the problems met, reading ``path`` to its end."""
+    problems: list[Problem] = []
+    ids = [m.id for m in get_reader("jsonl").read(path, on_problem=problems.append)]
+    return ids, problems
+
+
+def test_bad_line_is_refused_by_number_and_the_rest_read(tmp_path: Path) -> None:
     file = tmp_path / "dump.jsonl"
     file.write_text('{"id": 1, "text": "ok"}\n\n{"id": 2, "text": "ok", \n{"id": 4}\n',
                     encoding="utf-8")
-    got: list[int | str] = []
-    with pytest.raises(FormatError) as caught:
-        for m in get_reader("jsonl").read(file):
-            got.append(m.id)
-    assert got == [1]
-    assert caught.value.where == "line 3"
-    assert str(file) in str(caught.value)
-    assert "(line 3)" in str(caught.value)
+    ids, problems = refused(file)
+    assert ids == [1, 4]
+    [problem] = problems
+    assert (problem.where, problem.refused) == ("line 3", True)
+    assert "truncated" in problem.what
 
 
 @pytest.mark.parametrize(("line", "needle"), [
@@ -73,14 +78,39 @@ def test_bad_line_names_its_number(tmp_path: Path) -> None:
     ('["id", 1]', "object"),
     ('{"id": 1, "date": "yesterday"}', "yesterday"),
     ('{"id": 1, "date": true}', "date"),
+    ('{"id": 1, "date": 1e999}', "date"),
+    ('{"id": 1, "x": ' + "[" * 5000 + "]" * 5000 + "}", "deeply"),
 ])
 def test_bad_records_name_line_and_problem(tmp_path: Path, line: str, needle: str) -> None:
     file = tmp_path / "dump.jsonl"
-    file.write_text('{"id": 1, "text": "ok"}\n' + line + "\n", encoding="utf-8")
-    with pytest.raises(FormatError) as caught:
-        read(file)
-    assert caught.value.where == "line 2"
-    assert needle in caught.value.problem
+    file.write_text('{"id": 1, "text": "ok"}\n' + line + '\n{"id": 3}\n', encoding="utf-8")
+    ids, [problem] = refused(file)
+    assert ids == [1, 3]
+    assert (problem.where, problem.refused) == ("line 2", True)
+    assert needle in problem.what
+
+
+def test_bad_unicode_costs_nothing_but_the_bad_characters(tmp_path: Path) -> None:
+    file = tmp_path / "dump.jsonl"
+    file.write_bytes(b'{"id": 1, "text": "a\xc0\xaf b"}\n{"id": 2, "text": "x \\udfff y"}\n'
+                     b'{"id": 3, "text": "\\ud83d\\ude00"}\n')
+    problems: list[Problem] = []
+    messages = list(get_reader("jsonl").read(file, on_problem=problems.append))
+    assert [m.text for m in messages] == ["a\ufffd\ufffd b", "x \ufffd y", "\U0001f600"]
+    assert [(p.where, p.refused) for p in problems] == [("line 1", False), ("line 2", False)]
+
+
+def test_a_line_over_the_limit_is_refused_without_holding_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lines, "MAX_LINE", 1000)
+    monkeypatch.setattr(jsonl, "MAX_LINE", 1000)
+    file = tmp_path / "dump.jsonl"
+    file.write_text('{"id": 1}\n{"id": 2, "text": "' + "x" * 5000 + '"}\n{"id": 3}\n',
+                    encoding="utf-8")
+    ids, [problem] = refused(file)
+    assert ids == [1, 3]
+    assert problem.where == "line 2"
+    assert "over" in problem.what
 
 
 def test_records_share_one_chat_object_per_chat(tmp_path: Path) -> None:

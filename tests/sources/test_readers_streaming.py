@@ -14,6 +14,7 @@ from bazaarwatch.errors import FormatError, InputError
 from bazaarwatch.ingest import plan
 from bazaarwatch.model import Message
 from bazaarwatch.sources import detect, get_reader
+from bazaarwatch.sources.registry import Problem
 from bazaarwatch.sources.telegram import CHUNK
 
 
@@ -63,19 +64,20 @@ def test_twenty_thousand_messages_stream_in_order(big_export: Path) -> None:
     assert totals == {size}
 
 
-def test_messages_before_a_bad_one_stream_out_first(tmp_path: Path, big_export: Path) -> None:
+def test_a_bad_message_is_refused_and_the_rest_stream_on(tmp_path: Path,
+                                                         big_export: Path) -> None:
     text = big_export.read_text(encoding="utf-8")
-    bad = text.replace('"id": 19999,', '"id": "NaN",', 1)
+    bad = text.replace('"id": 12345,', '"id": "NaN",', 1)
     assert bad != text
     file = tmp_path / "result.json"
     file.write_text(bad, encoding="utf-8")
-    got: list[int | str] = []
-    with pytest.raises(FormatError) as caught:
-        for m in get_reader("telegram").read(file):
-            got.append(m.id)
-    assert got == list(range(1, 19_999))
-    assert "message id NaN" in str(caught.value)
-    assert "field 'id'" in str(caught.value)
+    problems: list[Problem] = []
+    got = [m.id for m in get_reader("telegram").read(file, on_problem=problems.append)]
+    assert got == [i for i in range(1, 20_001) if i != 12345]
+    [problem] = problems
+    assert problem.refused
+    assert "message id NaN" in problem.where
+    assert "field 'id'" in problem.what
 
 
 def test_truncated_big_export_keeps_every_complete_message(

@@ -222,8 +222,11 @@ def test_edited_copy_updates_in_place(case: Case, source: int) -> None:
                source_id=source)  # an unedited copy: ignored, entities stay as first written
     before = row(case, 1)
     edited = msg(1, "fresh dumps: shop.onion", edited=T0 + 500, entities=[new_entity])
-    assert case.write([edited], source_id=source) == BatchResult(added=0, updated=1)
+    assert case.write([edited], source_id=source) == BatchResult(updated=1, rewritten=1)
     after = row(case, 1)
+    assert [tuple(r) for r in case.query(
+        "SELECT text, edited FROM message_edits WHERE message_rowid = ?", (after["rowid"],))
+            ] == [("@seller selling oldstock cards", None)]
     assert after["rowid"] == before["rowid"]
     assert after["text"] == "fresh dumps: shop.onion"
     assert after["edited"] == T0 + 500
@@ -286,7 +289,8 @@ def test_batch_mixing_new_existing_and_edited(case: Case, source: int) -> None:
     rowids = {i: row(case, i)["rowid"] for i in (1, 2)}
     batch = [msg(1, "alpha one"), msg(3, "bravo three"), msg(2, "charlie two", edited=T0 + 9),
              msg(4, "bravo four", chat=OTHER)]
-    assert case.write(batch, source_id=source) == BatchResult(added=2, updated=1)
+    assert case.write(batch, source_id=source) == BatchResult(added=2, updated=1,
+                                                              rewritten=1)
     assert count(case) == 4
     assert row(case, 1)["rowid"] == rowids[1]
     assert row(case, 2)["rowid"] == rowids[2]

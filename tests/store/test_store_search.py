@@ -119,16 +119,13 @@ def test_invalid_query_is_an_input_error(case: Case, query: str) -> None:
     assert not case.db.in_transaction
 
 
-def test_snippet_windows_long_text_around_the_first_match_and_masks_spans() -> None:
+def test_snippet_windows_long_text_around_the_first_match() -> None:
     from bazaarwatch.store.queries import snippet
 
-    text = ("intro " * 30) + "\x02cvv\x03 fresh card 4111 1111 1111 1111 " + ("tail " * 60)
-    plain = text.replace("\x02", "").replace("\x03", "")
-    start = plain.index("4111")
-    cut = snippet(text, [[start, start + 19, "card"]])
+    text = ("intro " * 30) + "cvv fresh card " + ("tail " * 60)
+    at = text.index("cvv")
+    cut = snippet(text, [(at, at + 3)])
     assert cut.startswith("…") and cut.endswith("…")
     assert "\x02cvv\x03" in cut
-    assert "4111 11** **** 1111" in cut and "4111 1111 1111 1111" not in cut
-    assert len(cut) <= 202
-    short = "just \x02cvv\x03 here"
-    assert snippet(short, []) == short
+    assert len(cut.replace("\x02", "").replace("\x03", "")) <= 202
+    assert snippet("just cvv here", [(5, 8)]) == "just \x02cvv\x03 here"

@@ -30,6 +30,7 @@ from bazaarwatch.classify.features import (
 from bazaarwatch.classify.lexicon import Lexicon
 from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.errors import InputError
+from bazaarwatch.indicators.redaction import mask_sensitive
 from bazaarwatch.model import Indicator, Message, Verdict
 
 FORMAT = "bazaarwatch-classifier-1"
@@ -134,18 +135,22 @@ class Classifier:
 
     def _evidence(self, analysis: Analysis, above: Sequence[int],
                   offer: bool) -> list[dict[str, Any]]:
-        """The lexicon hits and prices behind a verdict (the model's features follow)."""
+        """The lexicon hits and prices behind a verdict (the model's features follow).
+        Their texts are cut from the message with its card, IBAN and phone numbers
+        masked (``mask_sensitive`` sees each number whole there): evidence is shown and
+        stored as it is."""
         wanted = set(map(self.categories.__getitem__, above))
         evidence: list[dict[str, Any]] = []
-        for term, category, role, weight, start, end, text in analysis.hits:
+        masked = mask_sensitive(analysis.text)
+        for term, category, role, weight, start, end, _ in analysis.hits:
             # Offer cues if it is an offer; terms and counter-words of its categories.
             if offer if role == "offer" else category in wanted:
-                evidence.append({"kind": "term", "text": text, "term": term,
+                evidence.append({"kind": "term", "text": masked[start:end], "term": term,
                                  "category": category, "role": role, "weight": weight,
                                  "start": start, "end": end})
         if offer:
             for p in analysis.prices:
-                evidence.append({"kind": "price", "text": analysis.text[p.start:p.end],
+                evidence.append({"kind": "price", "text": masked[p.start:p.end],
                                  "amount": p.amount, "currency": p.currency,
                                  "start": p.start, "end": p.end})
         return evidence
@@ -189,8 +194,8 @@ class Classifier:
                 kept_rows.tolist(), pair_categories[pair[kept]].tolist(), kept_columns.tolist(),
                 contribution[kept].round(4).tolist(), strict=True):
             feature = next(names) if column < N_HASHED else DENSE[column - N_HASHED]
-            entry = {"kind": "feature", "feature": feature, "category": categories[category],
-                     "weight": weight}
+            entry = {"kind": "feature", "feature": mask_sensitive(feature),
+                     "category": categories[category], "weight": weight}
             if row in features:
                 features[row].append(entry)
             else:

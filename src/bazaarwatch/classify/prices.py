@@ -5,6 +5,9 @@ amounts themselves are what an analyst compares across vendors. Currencies are w
 as symbols before or after the amount ("$120", "120$", "1500₽"), as codes ("25 USDT",
 "0.004 BTC") or as words in the market's languages ("1500 руб", "300 грн", "50 евро").
 Amounts may use a decimal comma, thousands separators and a "k"/"к"/"тыс" multiplier.
+No number that is (part of) a card, IBAN or phone number is an amount
+("4111111111111111$" is a card and a dollar sign, "+447700900123$" a phone): a price
+would put the number into the evidence that outputs show.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Sequence
 
 import msgspec
 
+from bazaarwatch.indicators.redaction import sensitive_spans
 from bazaarwatch.text import batch
 
 # Currency spellings, lower-case, to ISO 4217 or the coin's ticker.
@@ -85,6 +89,7 @@ def find_prices_all(texts: Sequence[str]) -> list[list[Price]]:
     message."""
     joined, bases = batch.join(texts)
     found: list[list[Price]] = [[] for _ in texts]
+    values: dict[int, list[tuple[int, int, str]]] = {}  # of the texts with a candidate
     for number in _NUMBER.finditer(joined):
         start, end = number.span()
         if joined[start - 1].isalnum() or joined[start - 1] in "_.,":
@@ -104,6 +109,11 @@ def find_prices_all(texts: Sequence[str]) -> list[list[Price]]:
             tail = _MULTIPLIER_AFTER.match(joined, end)
             multiplier = tail.group("m") if tail else None
             end = tail.end() if tail else end
+        if row not in values:
+            values[row] = sensitive_spans(texts[row])
+        at, until = number.start() - bases[row], number.end() - bases[row]
+        if any(s < until and at < e for s, e, _ in values[row]):
+            continue  # part of a card, IBAN or phone number
         if multiplier:
             amount *= _MULTIPLIERS[multiplier.lower()]
         found[row].append(Price(amount=amount, currency=_WORDS[word.lower()],

@@ -58,6 +58,7 @@ import base64
 import binascii
 import hashlib
 import re
+from dataclasses import replace
 
 import phonenumbers
 
@@ -332,22 +333,28 @@ def _parse_valid(text: str, region: str | None) -> str | None:
     return None
 
 
-_COUNTRY_CODE = re.compile(r"\+([1-9][0-9]{0,2})[ (.-]")
+_COUNTRY_CODE = re.compile(r"\+([1-9][0-9]{0,2})[ ().-]")
+_CONTIGUOUS_DIGITS = 10  # "+447700900481": fewer digits after a "+" read as an amount
 
 
 def _explicit_country_code(text: str) -> str | None:
-    """E.164 for ``+CC<sep>REST`` where CC is a calling code and the length is possible."""
+    """E.164 for a number of a possible length written with an explicit country code:
+    ``+CC<sep>REST`` where CC is a calling code, or ``+`` and at least
+    ``_CONTIGUOUS_DIGITS`` digits with no separator (the code is then the one that
+    libphonenumber reads)."""
     m = _COUNTRY_CODE.match(text)
-    if m is None:
+    contiguous = text[1:].isdigit() and len(text) - 1 >= _CONTIGUOUS_DIGITS
+    if m is None and not contiguous:
         return None
-    code = int(m.group(1))
-    if phonenumbers.region_code_for_country_code(code) == "ZZ":
+    if m is not None and phonenumbers.region_code_for_country_code(int(m.group(1))) == "ZZ":
         return None
     try:
         number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:
         return None
-    if number.country_code != code or not phonenumbers.is_possible_number(number):
+    if m is not None and number.country_code != int(m.group(1)):
+        return None
+    if not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, _E164)
 
@@ -371,6 +378,15 @@ def _variants(candidate: str) -> list[str]:
 
 
 def _validate_phone(candidate: str, region: str | None) -> Accepted | None:
+    if candidate.startswith("00"):
+        # The international call prefix of most countries ("0044 7911 123456"). A bare
+        # run of digits that starts with 00 is as often an order or account number.
+        if _PHONE_SEPARATORS.search(candidate) is None:
+            return None
+        found = _validate_phone("+" + candidate[2:], region)
+        if found is None:
+            return None
+        return replace(found, length=None if found.length is None else found.length + 1)
     international = candidate[0] == "+"
     if not international:
         if region is None:
@@ -397,23 +413,27 @@ def _validate_phone(candidate: str, region: str | None) -> Accepted | None:
     return None
 
 
-_INTERNATIONAL = r"\+[1-9][0-9 ().-]{5,22}[0-9]"
+_INTERNATIONAL = r"(?:\+|\b00)[1-9][0-9 ().-]{5,22}[0-9]"
 _NATIONAL = r"(?:\+[1-9]|\([0-9]|\b[0-9])[0-9 ().-]{5,22}[0-9]"
 
 
 def make_phone_pattern(default_region: str | None) -> Pattern:
     """The ``phone`` pattern for a default region (ISO 3166 code such as ``"RU"``).
 
-    With ``default_region=None`` only international numbers are found: ``+`` and a country
-    code. With a region, national numbers of that region are found too, but only when written
+    With ``default_region=None`` only international numbers are found: ``+`` (or the ``00``
+    call prefix, in a number written with separators) and a country code, in any common
+    layout (``+447911123456``, ``+44 7911 123456``, ``+44-7911-123-456``, ``(+44) 7911
+    123456``, ``+7 (999) 123-45-67``, ``0044 7911 123456``, ``tel:+447911123456``). With a
+    region, national numbers of that region are found too, but only when written
     with separators (``8 (999) 123-45-67``, ``07911 123456``): bare digit runs, dates (also
     followed by a time), thousands-grouped amounts and Luhn-valid card-length numbers are
     rejected. National mode is less precise than international: a region's numbering plan
     accepts many digit groupings (``123-456-789`` is a valid French number). A candidate
     must be a valid number for ``phonenumbers`` (its numbering-plan metadata); an
-    international number that is not, but is written with an explicit separated country
-    code and a possible length (``+44 7700 900481``, a range set aside for fiction), is
-    kept with ``checked=False``. Normalized E.164.
+    international number that is not, but is written with an explicit country code and a
+    possible length (``+44 7700 900481``, a range set aside for fiction; written without
+    separators, ``+447700900481``, it needs at least 10 digits), is kept with
+    ``checked=False``. Normalized E.164.
     """
     region: str | None = None
     if default_region is not None:

@@ -107,7 +107,10 @@ class Extractor:
         if self.database is None:
             return self.compiled
         hits: list[int] = []
-        self.database.scan(matching.encode(), match_event_handler=_collect, context=hits)
+        # surrogatepass: a lone surrogate (possible through the library API) is scanned as
+        # the three bytes any other BMP character takes, not an encoding error.
+        self.database.scan(matching.encode("utf-8", "surrogatepass"),
+                           match_event_handler=_collect, context=hits)
         return [self.compiled[i] for i in sorted(hits)]
 
     def _resolve(self, found: list[Indicator]) -> list[Indicator]:

@@ -7,6 +7,7 @@ detection treat them alike.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -16,6 +17,25 @@ from bazaarwatch.model import Message
 #: Called with the bytes of the input consumed so far and their total (for progress bars);
 #: for a zip these are the unpacked bytes of the member being read.
 OnBytes = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a reader met and dealt with without stopping.
+
+    ``refused``: a message that could not be read (a wrong type, an impossible value) was
+    left out, and the reader went on with the next; ``where`` names it (chat and message
+    id, or line). Otherwise a warning: a value was changed to fit a limit, or the file
+    held a surprise (a duplicate key, a second ``result.json``). Ingest records both with
+    the source, so an analyst can see what was not taken as written.
+    """
+
+    where: str
+    what: str
+    refused: bool = False
+
+
+OnProblem = Callable[[Problem], None]
 
 
 class Reader(Protocol):
@@ -33,8 +53,12 @@ class Reader(Protocol):
         """The file to hash and record for ``path`` (a folder resolves to its main file)."""
         ...
 
-    def read(self, path: Path, *, on_bytes: OnBytes | None = None) -> Iterator[Message]:
-        """Stream the messages of ``path``, in file order, never loading it whole."""
+    def read(self, path: Path, *, on_bytes: OnBytes | None = None,
+             on_problem: OnProblem | None = None) -> Iterator[Message]:
+        """Stream the messages of ``path``, in file order, never loading it whole.
+
+        A bad message is refused through ``on_problem`` and reading goes on; damage that
+        ends the file (invalid JSON) raises ``InputError`` after the messages before it."""
         ...
 
 

@@ -21,47 +21,86 @@ from typing import IO, Any
 
 import ijson
 
+from bazaarwatch.sources.jsonguard import MAX_DEPTH, MAX_STRING, Notes, Scanner, valid_utf8
+
 BOM = b"\xef\xbb\xbf"
 # \xNN preceded by an even number of backslashes (an odd one would be an escaped "\").
 _HEX_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\x([0-9A-Fa-f]{2})")
+# A \uD800-\uDBFF escape not followed by a \uDC00-\uDFFF one, or the reverse.
+LONE_SURROGATE = re.compile(
+    rb"(?<!\\)((?:\\\\)*)(?:\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})")
+_HIGH_SURROGATE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
 _CHATS = ("", "chats.list.item", "left_chats.list.item")
 _CHAT_IDS = ("id", "chats.list.item.id", "left_chats.list.item.id")
 _CHAT_NAMES = ("name", "chats.list.item.name", "left_chats.list.item.name")
 
 
 class JsonBytes:
-    """A read-only byte stream over ``raw`` that yields valid JSON for ijson."""
+    """A read-only byte stream over ``raw`` that yields valid, bounded JSON for ijson.
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    Besides the ``\\xNN`` repair, it holds the limits of ``jsonguard``: invalid UTF-8 and
+    unpaired surrogate escapes become U+FFFD, too-deep values ``null``, too-long strings
+    are cut. What was changed is in ``notes``.
+    """
+
+    def __init__(self, raw: IO[bytes], *, max_depth: int = MAX_DEPTH,
+                 max_string: int = MAX_STRING) -> None:
         self.raw = raw
         self.consumed = 0  # bytes taken from ``raw``
-        self._carry = b""
+        self.notes = Notes()
+        self._scanner = Scanner(self.notes, max_depth=max_depth, max_string=max_string)
+        self._partial = b""  # an incomplete UTF-8 character at the end of the last chunk
+        self._carry = b""  # a tail that may be the start of an escape cut by the chunk end
         self._first = True
 
     def read(self, size: int) -> bytes:
         if size == 0:
             return b""
-        chunk = self.raw.read(size)
-        self.consumed += len(chunk)
-        if self._first:
-            chunk = chunk.removeprefix(BOM)
-            self._first = False
-        data = self._carry + chunk
-        if not chunk:  # end of file: nothing more can complete a split escape
-            self._carry = b""
-            return _repair(data)
-        # Hold back a tail that might be the start of an escape cut by the chunk boundary.
-        cut = max(len(data) - 3, 0)
-        while cut > 0 and data[cut - 1:cut] == b"\\":
-            cut -= 1
-        self._carry = data[cut:]
-        return _repair(data[:cut]) if cut else self.read(size)
+        while True:
+            chunk = self.raw.read(size)
+            start = self.consumed
+            self.consumed += len(chunk)
+            if self._first:
+                chunk = chunk.removeprefix(BOM)
+                self._first = False
+            final = not chunk
+            text, self._partial, replaced = valid_utf8(self._partial + chunk, final=final)
+            if replaced:
+                self.notes.add(f"byte {start}: invalid UTF-8 replaced by U+FFFD")
+            data = self._carry + text
+            cut = len(data) if final else _escape_free_end(data)
+            self._carry = data[cut:]
+            block = self._scanner.feed(data[:cut])
+            if self._scanner.hex_escapes or self._scanner.surrogate_escapes:
+                block = self._repair(block)
+            if block or final:  # an empty block would read as the end of the file
+                return block
 
-
-def _repair(data: bytes) -> bytes:
-    if b"\\x" not in data:
+    def _repair(self, data: bytes) -> bytes:
+        if self._scanner.hex_escapes:
+            data = _HEX_ESCAPE.sub(rb"\1\\u00\2", data)
+        if self._scanner.surrogate_escapes:
+            data, count = LONE_SURROGATE.subn(rb"\1\\ufffd", data)
+            if count:
+                self.notes.add(f"byte {self.consumed}: {count} unpaired surrogate "
+                               "escape(s) replaced by U+FFFD")
         return data
-    return _HEX_ESCAPE.sub(rb"\1\\u00\2", data)
+
+
+def _escape_free_end(data: bytes) -> int:
+    """Where to end a block so that no escape is split (a ``\\uD83D\\uDE00`` pair is 12
+    bytes): before the first backslash of the last 12 bytes and the run it ends, or at the
+    end. A run of over 64 backslashes is split anyway: the stream must move on."""
+    first = data.find(b"\\", max(len(data) - 12, 0))
+    if first < 0:  # nor split a number shorter than 64 digits (see jsonguard)
+        tail = data[-64:]
+        digits = len(tail) - len(tail.rstrip(b"-0123456789"))
+        return len(data) - digits if digits < 64 else len(data)
+    if _HIGH_SURROGATE.fullmatch(data, max(first - 6, 0), first):  # keep a pair together
+        first -= 6
+    floor = max(first - 64, 0)
+    return floor + len(data[floor:first].rstrip(b"\\"))
 
 
 @dataclass

@@ -26,6 +26,7 @@ import itertools
 import queue
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -37,7 +38,7 @@ import msgspec
 
 from bazaarwatch.errors import FormatError, InputError
 from bazaarwatch.model import Button, Chat, Entity, Media, Message, Reaction
-from bazaarwatch.sources.registry import OnBytes, peek, register
+from bazaarwatch.sources.registry import OnBytes, OnProblem, Problem, peek, register
 from bazaarwatch.sources.tdesktop_bytes import JsonBytes, locate_damage
 
 CHUNK = 256 * 1024
@@ -140,19 +141,40 @@ class TelegramDesktopReader:
             return path / RESULT
         return path
 
-    def read(self, path: Path, *, on_bytes: OnBytes | None = None) -> Iterator[Message]:
+    def read(self, path: Path, *, on_bytes: OnBytes | None = None,
+             on_problem: OnProblem | None = None) -> Iterator[Message]:
         file = self.locate(path)
-        label, opener, total = _export_stream(file)
+        label, opener, total, problems = _export_stream(file)
+        if on_problem is not None:
+            for problem in problems:
+                on_problem(problem)
         with opener() as raw:
-            yield from _Parse(raw, label, opener, total, on_bytes).messages()
+            yield from _Parse(raw, label, opener, total, on_bytes, on_problem).messages()
 
 
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
-def _export_stream(file: Path) -> tuple[str, Opener, int]:
+#: Bytes the parser may take without completing a message (it holds them all meanwhile:
+#: up to about 20 times as much memory for a list of tiny values). tdesktop writes a
+#: message in kilobytes; a file's header sections (contacts, sessions) in a few MiB.
+MAX_PENDING = 32 << 20
+#: Zip members read from an archive's directory at most (a full export with media has
+#: one per file; the directory costs memory per member before anything is read).
+MAX_MEMBERS = 1_000_000
+#: A ``result.json`` that unpacks to over 1 GiB and over 100 times its packed size is a
+#: zip bomb, not an export (real exports pack about 5 to 15 times).
+BOMB_SIZE, BOMB_RATIO = 1 << 30, 100
+#: What unpacking can raise besides BadZipFile: encrypted members (RuntimeError), methods
+#: zipfile lacks such as deflate64 (NotImplementedError), corrupt deflate data.
+_UNPACK_ERRORS = (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError,
+                  zlib.error, EOFError)
+
+
+def _export_stream(file: Path) -> tuple[str, Opener, int, list[Problem]]:
     """A label for messages, a way to open the bytes of ``result.json`` (again, if a
-    damaged file must be re-read) and their size, from a plain file or from inside a zip."""
+    damaged file must be re-read), their size, and warnings about the file, from a plain
+    file or from inside a zip."""
     if file.suffix.lower() != ".zip":
         @contextmanager
         def open_file() -> Iterator[IO[bytes]]:
@@ -162,33 +184,48 @@ def _export_stream(file: Path) -> tuple[str, Opener, int]:
                 raise InputError(str(file), f"cannot read: {e.strerror}") from e
             with stream:
                 yield stream
-        return str(file), open_file, file.stat().st_size
+        return str(file), open_file, file.stat().st_size, []
     try:
         with zipfile.ZipFile(file) as archive:
-            sizes = {i.filename: i.file_size for i in archive.infolist()
-                     if PurePosixPath(i.filename).name == RESULT}
-    except (zipfile.BadZipFile, OSError) as e:
+            members = archive.infolist()
+    except _UNPACK_ERRORS as e:
         raise InputError(str(file), f"not a readable zip archive ({e})",
                          hint="Re-create the zip, or unpack it and give the folder") from e
-    if not sizes:
+    if len(members) > MAX_MEMBERS:
+        raise InputError(str(file), f"the zip holds {len(members):,} members, over the "
+                         f"limit of {MAX_MEMBERS:,}", hint="Unpack it and give the folder")
+    results = {i.filename: i for i in members if PurePosixPath(i.filename).name == RESULT}
+    if not results:
         raise InputError(str(file), f"the zip holds no {RESULT}",
                          hint="Zip the folder Telegram Desktop exported into")
-    inner = min(sizes, key=lambda n: (n.count("/"), n))
+    inner = min(results, key=lambda n: (n.count("/"), n))
     label = f"{file}!{inner}"
+    info = results[inner]
+    if info.file_size > BOMB_SIZE and info.file_size > BOMB_RATIO * info.compress_size:
+        raise InputError(label, f"unpacks to {info.file_size:,} bytes from "
+                         f"{info.compress_size:,}: a zip bomb, not an export",
+                         hint="If it is genuine, unpack it and give the folder")
+    problems = [Problem(where=str(file), what=f"the zip holds {len(results)} {RESULT} "
+                        f"files; read {inner!r}, ignored " + ", ".join(
+                            repr(n) for n in sorted(results) if n != inner)
+                        + "; give each export folder separately to read them all")
+                ] if len(results) > 1 else []
 
     @contextmanager
     def open_member() -> Iterator[IO[bytes]]:
         try:
             archive = zipfile.ZipFile(file)
             stream = archive.open(inner)
-        except (zipfile.BadZipFile, OSError) as e:
-            raise InputError(label, f"cannot unpack ({e})") from e
+        except _UNPACK_ERRORS as e:
+            raise InputError(label, f"cannot unpack ({e})",
+                             hint="Re-create the zip without encryption, or unpack it and "
+                                  "give the folder") from e
         with archive, stream:
             yield stream
-    return label, open_member, sizes[inner]
+    return label, open_member, info.file_size, problems
 
 
-_Batch = tuple[list[Message], int]  # (messages, bytes read so far)
+_Batch = tuple[list[Message], int, list[Problem]]  # (messages, bytes read, problems)
 _END = object()
 
 
@@ -203,15 +240,19 @@ class _Parse:
     """
 
     def __init__(self, raw: IO[bytes], label: str, opener: Opener, total: int,
-                 on_bytes: OnBytes | None) -> None:
+                 on_bytes: OnBytes | None, on_problem: OnProblem | None) -> None:
         self.stream = JsonBytes(raw)
+        self.on_problem = on_problem
+        self.problems: list[Problem] = []  # met since the last batch was queued
+        self.handed = self.handed_before = 0  # messages taken from the parser
+        self.progress_at = 0  # the byte offset where a message was last taken
         self.total = total
         self.label = label
         self.opener = opener
         self.on_bytes = on_bytes
         self.seen_chat = False
         self.last_date: dict[str, int] = {}  # per chat, for messages that carry no date
-        self.root: dict[str, Any] = {}
+        self.root: dict[str, Any] = _Root(self)
         self.queue: queue.Queue[_Batch | BaseException | object] = queue.Queue(maxsize=32)
         self.stopped = threading.Event()
 
@@ -222,7 +263,10 @@ class _Parse:
             while (item := self.queue.get()) is not _END:
                 if isinstance(item, BaseException):
                     raise item
-                batch, offset = cast(_Batch, item)
+                batch, offset, problems = cast(_Batch, item)
+                if self.on_problem is not None:
+                    for problem in problems:
+                        self.on_problem(problem)
                 yield from batch
                 if self.on_bytes is not None:
                     self.on_bytes(offset, self.total)
@@ -249,7 +293,18 @@ class _Parse:
                     pass
             except ijson.JSONError as e:
                 raise self._damaged(e) from e
+            except (ValueError, RecursionError, MemoryError) as e:
+                # A value the parser cannot turn into Python (an integer of over 4,300
+                # digits): the file stops here, like any damage.
+                raise self._damaged(e, kind="a value that cannot be read") from e
             self._drain(final=True)
+            for note in self.stream.notes.take():
+                self._note(note)
+            if self.stream.notes.count > len(self.stream.notes.kept):
+                self._note(f"{self.stream.notes.count - len(self.stream.notes.kept):,} "
+                           "more values were changed to fit the limits")
+            if self.problems:
+                self._put(([], self.stream.consumed, self.problems))
             self._put(_END)
         except _Stopped:
             pass
@@ -266,13 +321,16 @@ class _Parse:
         start = self.stream.consumed
         if start:
             self._drain(final=False)
+            self._check_progress(start)
         try:
             chunk = self.stream.read(CHUNK)
         except OSError as e:
             raise InputError(self.label, f"cannot read at byte {start} ({e})") from e
-        except zipfile.BadZipFile as e:  # a corrupt member of a zip
+        except _UNPACK_ERRORS as e:  # a corrupt member of a zip
             raise InputError(self.label, f"cannot unpack at byte {start} ({e})",
                              hint="Re-create the zip, or unpack it and give the folder") from e
+        for note in self.stream.notes.take():
+            self._note(note)
         if not start:
             first = chunk.lstrip()[:1]
             if not first:
@@ -283,6 +341,19 @@ class _Parse:
                                   "with a JSON object", where="byte 0",
                                   hint="Give the result.json Telegram Desktop wrote")
         return chunk
+
+    def _check_progress(self, offset: int) -> None:
+        """Stop at a value that grows past ``MAX_PENDING`` bytes without a message ending:
+        the parser holds all of it (a message of millions of array items, say), and
+        Telegram writes nothing of the kind."""
+        if self.handed != self.handed_before:
+            self.handed_before, self.progress_at = self.handed, offset
+        elif offset - self.progress_at > MAX_PENDING:
+            raise InputError(self.label, f"no message ends in the {MAX_PENDING >> 20} MiB "
+                             f"after byte {self.progress_at}: a value that large is no "
+                             "export's", where=f"byte {offset}",
+                             hint="The rest of the file is not read; messages before this "
+                                  "point are kept and the source is marked partial")
 
     def _put(self, item: _Batch | BaseException | object) -> None:
         while True:
@@ -339,16 +410,36 @@ class _Parse:
             self._hand_on(raw, batch, self.stream.consumed)
 
     def _hand_on(self, raw_chat: dict[str, Any], items: list[Any], offset: int) -> None:
-        """Convert and queue; on a bad message, first queue those before it."""
+        """Convert and queue; a bad message is refused and the others go on."""
         chat = self._chat(raw_chat)
         done: list[Message] = []
-        try:
-            for item in items:
+        for item in items:
+            try:
                 done.append(self._message(chat, item))
-        finally:
-            self._put((done, offset))
+            except FormatError as e:
+                self.problems.append(Problem(where=e.where or "", what=e.problem,
+                                             refused=True))
+        problems, self.problems = self.problems, []
+        self.handed += len(items)
+        self._put((done, offset, problems))
 
-    def _damaged(self, error: Exception) -> InputError:
+    def _note(self, what: str) -> None:
+        where, _, what = what.partition(": ") if what.startswith("byte ") else ("", "", what)
+        self.problems.append(Problem(where=where, what=what))
+
+    def duplicate(self, key: str, old: Any) -> None:
+        """The document repeats a top-level key: say so, and first hand on what the
+        earlier value held (the parser has finished it), so that nothing is lost."""
+        self._note(f"the key {key!r} appears twice at the top level of the file; both "
+                   "were read")
+        if key == "messages" and isinstance(old, list):
+            self._take({**self.root, "messages": old}, complete=True)
+        elif key in ("chats", "left_chats") and isinstance(old, dict):
+            for chat in old.get("list") or ():
+                self._take(chat, complete=True)
+
+    def _damaged(self, error: Exception, *, kind: str = "invalid or truncated JSON"
+                 ) -> InputError:
         """Keep every message completed before the damage, and say where it is."""
         self._drain(final=False)
         damage = locate_damage(self.opener)
@@ -372,7 +463,7 @@ class _Parse:
             return FormatError(self.label, f"not a Telegram export: invalid JSON ({detail})",
                                where=where, hint="Give the result.json Telegram Desktop wrote, "
                                "or force another reader with --format")
-        return InputError(self.label, f"invalid or truncated JSON ({detail})", where=where,
+        return InputError(self.label, f"{kind} ({detail})", where=where,
                           hint="Re-export the chat or re-copy the file; messages read before "
                                "this point are kept and the source is marked partial")
 
@@ -423,6 +514,20 @@ class _Parse:
     def _where(self, chat: Chat, item: Any) -> str:
         mid = item.get("id") if isinstance(item, dict) else None
         return f"chat {chat.name or chat.id!r}, message id {mid}"
+
+
+class _Root(dict[str, Any]):
+    """The document root, which tells the parse when a top-level key comes twice (a JSON
+    parser keeps only the last; here the earlier value's messages are read first)."""
+
+    def __init__(self, parse: _Parse) -> None:
+        super().__init__()
+        self._parse = parse
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key in self:
+            self._parse.duplicate(key, self.pop(key))  # the key moves to the end, as read
+        super().__setitem__(key, value)
 
 
 def _describe(error: msgspec.ValidationError) -> str:

@@ -6,16 +6,49 @@ render them, without either knowing SQL.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
+from bazaarwatch.dates import FIRST, LAST
 from bazaarwatch.errors import InputError
-from bazaarwatch.indicators.redaction import SENSITIVE, mask
+from bazaarwatch.indicators.redaction import SENSITIVE, mask_sensitive, redact_text
 from bazaarwatch.store.sqlite import Case
 
 MARK_START, MARK_END = "\x02", "\x03"
+# Control characters but tab and newline, as their Unicode control pictures (U+2400..):
+# the text of a snippet then holds no U+0002/U+0003 of its own to be taken for a mark.
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F: 0x2421}
+# The spans of a message's card, IBAN and phone indicators as JSON [[start, end, type]].
+_SENSITIVE_SPANS = f"""(
+    SELECT json_group_array(json_array(mi.start, mi."end", i.type))
+    FROM message_indicators mi JOIN indicators i ON i.id = mi.indicator_id
+    WHERE mi.message_rowid = m.rowid
+      AND i.type IN ({", ".join(f"'{t}'" for t in sorted(SENSITIVE))}))"""
+
+# The earlier texts of a message that later edits replaced, oldest first, as JSON
+# [{"edited", "text"}] (see ``Case._merge``).
+_EDITS = """(
+    SELECT json_group_array(json_object('edited', edited, 'text', text)) FROM (
+        SELECT edited, text FROM message_edits WHERE message_rowid = m.rowid
+        ORDER BY rowid))"""
+
+
+def _edits(raw: str, *, reveal: bool) -> list[dict[str, Any]]:
+    """The ``_EDITS`` column as records, numbers masked unless ``reveal``."""
+    edits: list[dict[str, Any]] = orjson.loads(raw)
+    return edits if reveal else [_masked(e, "text") for e in edits]
+
+
+def _masked(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """``row`` with the card, IBAN and phone numbers in its ``keys`` (names) masked."""
+    for key in keys:
+        if isinstance(row[key], str):
+            row[key] = mask_sensitive(row[key])
+    return row
 
 
 def chat_stats(case: Case) -> list[dict[str, Any]]:
@@ -30,7 +63,7 @@ def chat_stats(case: Case) -> list[dict[str, Any]]:
                coalesce(sum(m.kind = 'service'), 0) AS service_messages
         FROM chats c LEFT JOIN messages m ON m.chat_id = c.id
         GROUP BY c.id ORDER BY messages DESC, c.name""")
-    return [dict(r) for r in rows]
+    return [_masked(dict(r), "name") for r in rows]
 
 
 def search(case: Case, query: str, *, limit: int = 50,
@@ -39,24 +72,24 @@ def search(case: Case, query: str, *, limit: int = 50,
 
     The snippet marks matches with U+0002/U+0003 so that callers can style them after
     escaping the text (a plain ``[`` would be ambiguous inside hostile message text).
-    Card, IBAN and phone numbers in it are masked unless ``reveal``.
+    Card, IBAN and phone numbers in it and in the names are masked unless ``reveal``.
+    ``edits`` lists the texts that later edits of the message replaced, oldest first.
     """
+    # Marks for highlight() that no message can hold: it is asked where the matches
+    # are, and the text shown is the message's own (see ``_match_spans``).
+    start_mark, end_mark = (f"\ue000{secrets.token_hex(16)}{c}" for c in "[]")
     try:
         rows = case.query(f"""
             SELECT m.chat_id, c.name AS chat_name, m.message_id, m.date,
-                   m.sender_id, s.name AS sender_name,
-                   highlight(messages_fts, 0, char(2), char(3)) AS marked,
-                   (SELECT json_group_array(json_array(mi.start, mi."end", i.type))
-                    FROM message_indicators mi JOIN indicators i ON i.id = mi.indicator_id
-                    WHERE mi.message_rowid = m.rowid
-                      AND i.type IN ({", ".join(f"'{t}'" for t in sorted(SENSITIVE))})
-                   ) AS sensitive
+                   m.sender_id, s.name AS sender_name, m.text,
+                   highlight(messages_fts, 0, ?, ?) AS marked,
+                   {_SENSITIVE_SPANS} AS sensitive, {_EDITS} AS edits
             FROM messages_fts
             JOIN messages m ON m.rowid = messages_fts.rowid
             JOIN chats c ON c.id = m.chat_id
             LEFT JOIN senders s ON s.id = m.sender_id
             WHERE messages_fts MATCH ?
-            ORDER BY rank LIMIT ?""", (query, limit))
+            ORDER BY rank LIMIT ?""", (start_mark, end_mark, query, limit))
     except sqlite3.OperationalError as e:
         raise InputError("query", f"{query!r} is not a valid search ({e})",
                          hint='Use FTS5 syntax: words, "exact phrase", AND/OR/NOT, '
@@ -64,38 +97,65 @@ def search(case: Case, query: str, *, limit: int = 50,
     found = []
     for r in rows:
         row = dict(r)
-        marked, spans = row.pop("marked"), orjson.loads(row.pop("sensitive"))
-        row["snippet"] = snippet(marked, [] if reveal else spans)
+        text, marked = row.pop("text"), row.pop("marked")
+        sensitive = orjson.loads(row.pop("sensitive"))
+        matches = _match_spans(text, marked, start_mark, end_mark)
+        if not reveal:
+            text = redact_text(text, sensitive)
+            _masked(row, "chat_name", "sender_name")
+        row["snippet"] = snippet(text, matches)
+        row["edits"] = _edits(row["edits"], reveal=reveal)
         found.append(row)
     return found
 
 
-def snippet(marked: str, sensitive: list[list[Any]], *, before: int = 60,
+def _match_spans(text: str, marked: str, start_mark: str,
+                 end_mark: str) -> list[tuple[int, int]]:
+    """Where ``highlight()`` marked matches in ``text``, as spans of ``text``.
+
+    highlight() copies the text between matches only up to a NUL character in it, so
+    ``marked`` without its marks need not be ``text``: each piece is found in ``text``
+    in turn (exactly where it must be when no NUL cut the piece before it). Should
+    anything not line up, no match is marked rather than a wrong one."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for i, piece in enumerate(marked.split(start_mark)):
+        matched, mark, between = piece.partition(end_mark) if i else ("", "", piece)
+        if i and not mark:
+            return []
+        if matched:
+            found = text.find(matched, at)
+            if found < 0 or (found != at and text[at] != "\x00"):
+                return []
+            spans.append((found, found + len(matched)))
+            at = found + len(matched)
+        if not text.startswith(between, at):
+            return []
+        at += len(between)
+    return spans
+
+
+def snippet(text: str, matches: Sequence[tuple[int, int]], *, before: int = 60,
             width: int = 200) -> str:
-    """A window of ``marked`` text (matches between U+0002 and U+0003) around the first
-    match, with each (start, end, type) span of the original text masked."""
-    plain = marked.replace(MARK_START, "").replace(MARK_END, "")
-    masked = list(plain)
-    for start, end, kind in sensitive:
-        masked[start:end] = mask(kind, plain[start:end])
-    out = []
-    index = 0
-    for ch in marked:
-        if ch in (MARK_START, MARK_END):
-            out.append(ch)
-        else:
-            out.append(masked[index])
-            index += 1
-    text = "".join(out)
-    if len(text) <= width:
-        return text
-    first = max(text.find(MARK_START), 0)
-    start = max(0, first - before)
-    start = text.rfind(" ", 0, start) + 1 if start else 0
-    piece = text[start:start + width]
-    if piece.count(MARK_START) > piece.count(MARK_END):
-        piece += MARK_END
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+    """A window of ``text`` (as it is to be shown: masked unless revealed) of ``width``
+    characters around the first of ``matches`` (spans of ``text``), with each match
+    between U+0002 and U+0003, and control characters shown as control pictures."""
+    text = text.translate(_CONTROL_PICTURES)
+    start, end = 0, len(text)
+    if end > width:
+        start = max(0, (matches[0][0] if matches else 0) - before)
+        start = text.rfind(" ", 0, start) + 1 if start else 0
+        end = min(end, start + width)
+    pieces = ["…" if start else ""]
+    at = start
+    for match_start, match_end in matches:
+        match_start, match_end = max(match_start, at), min(match_end, end)
+        if match_start < match_end:
+            pieces += [text[at:match_start], MARK_START, text[match_start:match_end],
+                       MARK_END]
+            at = match_end
+    pieces += [text[at:end], "…" if end < len(text) else ""]
+    return "".join(pieces)
 
 
 def sources(case: Case) -> list[dict[str, Any]]:
@@ -103,10 +163,16 @@ def sources(case: Case) -> list[dict[str, Any]]:
 
 
 def volume_by_month(case: Case) -> list[dict[str, Any]]:
-    """Messages per chat per calendar month (UTC), for the activity chart."""
+    """Messages per chat per calendar month (UTC), for the activity chart.
+
+    A date outside 1970..9999 has no month (SQLite's strftime gives NULL): it is its own
+    bucket, labelled "@seconds" as ``dates.show_date`` shows it, sorted after the months."""
     rows = case.query("""
-        SELECT strftime('%Y-%m', date, 'unixepoch') AS month, chat_id, count(*) AS messages
-        FROM messages WHERE kind = 'message' GROUP BY month, chat_id ORDER BY month""")
+        SELECT CASE WHEN date BETWEEN ? AND ? THEN strftime('%Y-%m', date, 'unixepoch')
+                    ELSE '@' || date END AS month,
+               chat_id, count(*) AS messages
+        FROM messages WHERE kind = 'message' GROUP BY month, chat_id ORDER BY month""",
+                      (FIRST, LAST))
     return [dict(r) for r in rows]
 
 
@@ -117,7 +183,7 @@ def top_senders(case: Case, *, limit: int = 20) -> list[dict[str, Any]]:
         FROM messages m LEFT JOIN senders s ON s.id = m.sender_id
         WHERE m.sender_id IS NOT NULL AND m.kind = 'message'
         GROUP BY m.sender_id ORDER BY messages DESC LIMIT ?""", (limit,))
-    return [dict(r) for r in rows]
+    return [_masked(dict(r), "name") for r in rows]
 
 
 def forwarded_sources(case: Case, *, limit: int = 20) -> list[dict[str, Any]]:
@@ -125,7 +191,7 @@ def forwarded_sources(case: Case, *, limit: int = 20) -> list[dict[str, Any]]:
         SELECT forwarded_from AS source, count(*) AS messages, count(DISTINCT chat_id) AS chats
         FROM messages WHERE forwarded_from IS NOT NULL
         GROUP BY forwarded_from ORDER BY messages DESC LIMIT ?""", (limit,))
-    return [dict(r) for r in rows]
+    return [_masked(dict(r), "source") for r in rows]
 
 
 def bots(case: Case) -> list[dict[str, Any]]:
@@ -139,7 +205,7 @@ def bots(case: Case) -> list[dict[str, Any]]:
         FROM chats c JOIN messages m ON m.chat_id = c.id AND m.from_bot
         WHERE c.type = 'bot_chat' GROUP BY c.id
         ORDER BY messages DESC""")
-    return [dict(r) for r in rows]
+    return [_masked(dict(r), "bot") for r in rows]
 
 
 def totals(case: Case) -> dict[str, Any]:
@@ -156,7 +222,9 @@ def indicators(case: Case, *, kind: str | None = None, limit: int | None = None,
                reveal: bool = False) -> list[dict[str, Any]]:
     """Each indicator with first/last seen, how many messages, and the chats it is in.
 
-    Sensitive values show masked unless ``reveal`` and the case kept them raw.
+    Card, IBAN and phone values show masked unless ``reveal`` (and the case kept them
+    raw); such numbers inside other values (a phone number in a URL) and in chat names
+    show masked unless ``reveal``.
     """
     value = "coalesce(i.raw, i.normalized)" if reveal else "i.normalized"
     rows = case.query(f"""
@@ -177,6 +245,9 @@ def indicators(case: Case, *, kind: str | None = None, limit: int | None = None,
         row = dict(r)
         row["checked"] = bool(row["checked"])
         row["chats"] = orjson.loads(row["chats"])
+        if not reveal:
+            row["value"] = mask_sensitive(row["value"])
+            row["chats"] = [mask_sensitive(c) for c in row["chats"]]
         result.append(row)
     return result
 
@@ -188,7 +259,8 @@ def indicator_counts(case: Case) -> list[dict[str, Any]]:
 
 
 def channels(case: Case) -> list[dict[str, Any]]:
-    """Per chat: messages, top category, category counts, offer rate, bots, indicators."""
+    """Per chat: messages, top category, category counts, offer rate, bots, indicators
+    (names with their card, IBAN and phone numbers masked)."""
     profiles: dict[str, dict[str, Any]] = {}
     for r in case.query("""
             SELECT c.id AS chat_id, c.name, c.type, count(m.rowid) AS messages,
@@ -198,7 +270,7 @@ def channels(case: Case) -> list[dict[str, Any]]:
             FROM chats c LEFT JOIN messages m ON m.chat_id = c.id
             LEFT JOIN verdicts v ON v.message_rowid = m.rowid
             GROUP BY c.id"""):
-        profile = dict(r)
+        profile = _masked(dict(r), "name")
         profile.update(top_category=None, categories={}, bots=[], indicators={})
         profile["offer_rate"] = (round(profile["offers"] / profile["classified"], 4)
                                  if profile["classified"] else 0.0)
@@ -214,7 +286,7 @@ def channels(case: Case) -> list[dict[str, Any]]:
             SELECT DISTINCT chat_id, via_bot FROM messages WHERE via_bot IS NOT NULL
             UNION SELECT c.id, coalesce(c.name, c.id) FROM chats c WHERE c.type = 'bot_chat'
             ORDER BY 1, 2"""):
-        profiles[chat_id]["bots"].append(bot)
+        profiles[chat_id]["bots"].append(mask_sensitive(bot))
     for chat_id, kind, count in case.db.execute("""
             SELECT m.chat_id, i.type, count(DISTINCT i.id) FROM message_indicators mi
             JOIN messages m ON m.rowid = mi.message_rowid
@@ -225,11 +297,13 @@ def channels(case: Case) -> list[dict[str, Any]]:
 
 
 def flagged_messages(case: Case, *, per_chat: int = 5) -> list[dict[str, Any]]:
-    """The highest-scoring flagged messages of each chat, for the report."""
-    rows = case.query("""
+    """The highest-scoring flagged messages of each chat, for the report (card, IBAN
+    and phone numbers masked in the text, the evidence and the chat name)."""
+    rows = case.query(f"""
         SELECT * FROM (
-            SELECT m.rowid, m.chat_id, c.name AS chat_name, m.message_id, m.date, m.text,
+            SELECT m.chat_id, c.name AS chat_name, m.message_id, m.date, m.text,
                    v.categories, v.offer, v.evidence, v.scores,
+                   {_SENSITIVE_SPANS} AS sensitive, {_EDITS} AS edits,
                    row_number() OVER (
                        PARTITION BY m.chat_id
                        ORDER BY json_extract(v.scores, '$."' || v.top_category || '"') DESC
@@ -240,22 +314,12 @@ def flagged_messages(case: Case, *, per_chat: int = 5) -> list[dict[str, Any]]:
         WHERE rank <= ? ORDER BY chat_id, rank""", (per_chat,))
     out = []
     for r in rows:
-        row = dict(r)
+        row = _masked(dict(r), "chat_name")
         for key in ("categories", "evidence", "scores"):
             row[key] = orjson.loads(row[key])
-        row["text"] = masked_text(case, row.pop("rowid"), row["text"])
+        row["text"] = redact_text(row["text"], orjson.loads(row.pop("sensitive")))
+        row["edits"] = _edits(row["edits"], reveal=False)
+        for entry in row["evidence"]:  # verdicts stored before evidence was masked
+            _masked(entry, *(k for k in ("text", "feature") if k in entry))
         out.append(row)
     return out
-
-
-def masked_text(case: Case, rowid: int, text: str) -> str:
-    """A message's text with its card, IBAN and phone numbers masked."""
-    spans = case.db.execute(f"""
-        SELECT mi.start, mi."end", i.type FROM message_indicators mi
-        JOIN indicators i ON i.id = mi.indicator_id
-        WHERE mi.message_rowid = ? AND i.type IN ({", ".join("?" * len(SENSITIVE))})""",
-        (rowid, *sorted(SENSITIVE))).fetchall()
-    masked = list(text)
-    for start, end, kind in spans:
-        masked[start:end] = mask(kind, text[start:end])
-    return "".join(masked)

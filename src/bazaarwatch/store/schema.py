@@ -143,6 +143,22 @@ CREATE TABLE verdicts (
 );
 CREATE INDEX verdicts_top ON verdicts(top_category);
 """),
+    (4, "source warnings, edit history", """
+-- What ingest of a source did not take as written (JSON list of lines): refused messages,
+-- values cut or clamped to the limits, duplicate keys, a second result.json, edits that
+-- replaced stored text.
+ALTER TABLE sources ADD COLUMN warnings TEXT;
+
+-- The text a message had before a later export's newer edit replaced it, oldest first.
+CREATE TABLE message_edits (
+    message_rowid INTEGER NOT NULL REFERENCES messages(rowid),
+    edited INTEGER,
+    text TEXT NOT NULL,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    replaced_by INTEGER NOT NULL REFERENCES sources(id)
+);
+CREATE INDEX message_edits_message ON message_edits(message_rowid);
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

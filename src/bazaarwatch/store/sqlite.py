@@ -9,6 +9,9 @@ incoming copy carries a newer edit date, updated in place.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -47,37 +50,183 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+#: Seconds a write waits for another process's lock on the case before giving up; SQLite
+#: retries within that time. A module setting so tests can lower it.
+LOCK_TIMEOUT = 30.0
+
+# SQLite result codes (``sqlite3.Error.sqlite_errorcode``; the low byte is the primary code).
+_SQLITE_BUSY, _SQLITE_READONLY, _SQLITE_CORRUPT, _SQLITE_FULL = 5, 8, 11, 13
+_SQLITE_CANTOPEN, _SQLITE_NOTADB = 14, 26
+_NO_SHM = {_SQLITE_CANTOPEN, 1544}  # 1544: SQLITE_READONLY_DIRECTORY
+
+
+def _check_path(path: Path, *, must_exist: bool, write: bool) -> None:
+    """Refuse a path SQLite would fail on with an obscure message, or one that is not ours
+    to write: a folder or a device (``--db /dev/null``), a missing folder, a parent that is
+    a file, a read-only file or folder for a write."""
+    if path.exists() and not path.is_file():
+        what = "a folder" if path.is_dir() else "a device, FIFO or socket"
+        raise StoreError(f"{path}: this is {what}, not a case file. Give the path of a case "
+                         "file, e.g. case.db")
+    if must_exist and not path.is_file():
+        raise StoreError(f"{path}: no such case file. Create one with "
+                         f"'bazaarwatch ingest EXPORT --db {path}'")
+    folder = path.parent
+    if not folder.is_dir():
+        problem = "is not a folder" if folder.exists() else "does not exist"
+        raise StoreError(f"{path}: {folder} {problem}. Give a case path in an existing folder")
+    if not write:
+        return
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(f"{path}: the case file is read-only. Commands that write (ingest, "
+                         "scan) need it writable: make it so, or copy it; commands that read "
+                         "(stats, search, report, ...) work on it as it is")
+    if not os.access(folder, os.W_OK):
+        raise StoreError(f"{path}: the folder {folder} is read-only, and writing a case needs "
+                         f"to create {path.name}-wal next to it. Copy the case to a writable "
+                         "folder, or give a case path in one")
+
+
+def explain(path: Path, error: sqlite3.Error) -> StoreError:
+    """One StoreError that says what a SQLite failure on the case at ``path`` means to the
+    analyst, and what to do."""
+    extended = getattr(error, "sqlite_errorcode", None)  # None when Python raised it
+    code = extended & 0xFF if isinstance(extended, int) else None
+    if code == _SQLITE_BUSY:
+        return StoreError(f"{path}: the case is locked by {_lock_holders(path)} and stayed "
+                          f"locked for {LOCK_TIMEOUT:g} s. Let that finish (or stop it) and "
+                          "run the command again")
+    if code == _SQLITE_FULL:
+        return StoreError(f"{path}: the disk is full ({error}). What was written before is "
+                          "kept: free some space, or give a case on a disk with room, and run "
+                          "the same command again to complete it")
+    if code == _SQLITE_READONLY:
+        return StoreError(f"{path}: the case is read-only ({error}). Make the file and its "
+                          "folder writable, or copy the case, to write to it")
+    if code == _SQLITE_NOTADB:
+        return StoreError(f"{path}: not a SQLite database ({error}). Give the path of a "
+                          "case file")
+    if code == _SQLITE_CORRUPT:
+        return StoreError(f"{path}: damaged case ({error}). Restore it from a backup, or "
+                          "ingest the exports again into a new case file")
+    return StoreError(f"{path}: {error}")
+
+
+def _lock_holders(path: Path) -> str:
+    """The other processes that have the case (or its -wal/-shm) open, as "pid 123
+    (python3)", found in /proc on Linux; "another process" where that cannot be seen."""
+    case = path.resolve()
+    names = {str(case), f"{case}-wal", f"{case}-shm"}
+    found = []
+    for fds in Path("/proc").glob("[0-9]*/fd"):
+        pid = int(fds.parent.name)
+        if pid == os.getpid():
+            continue
+        try:
+            if any(os.readlink(fd) in names for fd in fds.iterdir()):
+                command = (fds.parent / "comm").read_text().strip()
+                found.append(f"pid {pid} ({command})")
+        except OSError:  # gone meanwhile, or not ours to look at
+            continue
+    return ", ".join(found) or "another process"
+
+
+_CREATE = re.compile(r"\bCREATE\s+(?:VIRTUAL\s+)?(TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+                     r"(\w+)", re.IGNORECASE)
+_DROP = re.compile(r"\bDROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
+_RENAME = re.compile(r"\bALTER\s+TABLE\s+(\w+)\s+RENAME\s+TO\s+(\w+)", re.IGNORECASE)
+
+
+def _promised(version: int) -> dict[str, tuple[str, int]]:
+    """The tables and views a case of schema ``version`` has: name -> (kind, migration),
+    read from the migrations themselves so the check cannot fall behind them."""
+    names: dict[str, tuple[str, int]] = {}
+    for number, _, sql in MIGRATIONS:
+        if number > version:
+            break
+        for kind, name in _CREATE.findall(sql):
+            names[name] = (kind.lower(), number)
+        for name in _DROP.findall(sql):
+            names.pop(name, None)
+        for old, new in _RENAME.findall(sql):
+            names[new] = names.pop(old, ("table", number))
+    return names
+
+
 @dataclass
 class BatchResult:
     added: int = 0
     updated: int = 0
+    rewritten: int = 0  # updates that replaced the stored text (kept in message_edits)
 
 
 class Case:
     """An open case database. Use as a context manager, or call ``close()``."""
 
-    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+    def __init__(self, path: Path | str, *, create: bool = True,
+                 read_only: bool = False) -> None:
+        """Open the case at ``path``; ``create`` False refuses a missing file.
+
+        ``read_only`` is for commands that only read. A case they cannot write (a
+        write-protected file, a read-only mount of a seized disk) is then opened with
+        SQLite's ``mode=ro``, and works. A writable one is opened as usual: a read-only
+        connection would leave its -wal and -shm files behind, and could not upgrade a
+        case from an older bazaarwatch.
+
+        Every problem is refused up front with a StoreError that names the file and the
+        fix: a folder or device given as the case, a missing folder, a read-only file or
+        folder for writing, a file that is not a case, a damaged case."""
         self.path = Path(path)
-        if not create and not self.path.is_file():
-            raise StoreError(f"{self.path}: no such case file. Create one with "
-                             f"'bazaarwatch ingest EXPORT --db {self.path}'")
-        if self.path.parent and not self.path.parent.exists():
-            raise StoreError(f"{self.path}: the folder {self.path.parent} does not exist")
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        _check_path(self.path, must_exist=read_only or not create, write=not read_only)
+        self.read_only = read_only and not (os.access(self.path, os.W_OK)
+                                            and os.access(self.path.parent, os.W_OK))
+        try:
+            self.db = self._connect()
+        except sqlite3.Error as e:
+            raise explain(self.path, e) from e
         try:
             self._check_is_case()
-            self.db.execute("PRAGMA page_size = 8192")  # before the first table; measured
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            # Foreign keys are declared (Datasette links rows by them) but not enforced: the
-            # writer stores parents first in the same transaction, and the checks cost 10%.
-            self.db.execute("PRAGMA foreign_keys = OFF")
-            self.db.execute("PRAGMA busy_timeout = 5000")
-            self._migrate()
+            if self.read_only:
+                self._check_version()
+            # SQLite's busy handler retries a locked write until this time has passed.
+            self.db.execute(f"PRAGMA busy_timeout = {round(LOCK_TIMEOUT * 1000)}")
+            if not self.read_only:
+                self.db.execute("PRAGMA page_size = 8192")  # before the first table; measured
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                # Foreign keys are declared (Datasette links rows by them) but not enforced:
+                # the writer stores parents first in the same transaction, and the checks
+                # cost 10%.
+                self.db.execute("PRAGMA foreign_keys = OFF")
+                self._migrate()
+            self._check_complete()
             self.link_key = indicators.link_key(self.db)
+        except sqlite3.Error as e:
+            self.db.close()
+            raise explain(self.path, e) from e
         except BaseException:
             self.db.close()
             raise
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self.read_only:
+            return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as e:
+            # A WAL case needs its -shm file, which a read-only folder cannot take. With no
+            # -wal content there is no pending write, and no writer can be at work (it would
+            # need the folder too): the file can be read as immutable.
+            wal = self.path.with_name(self.path.name + "-wal")
+            if e.sqlite_errorcode not in _NO_SHM or (wal.exists() and wal.stat().st_size):
+                db.close()
+                raise
+            db.close()
+            db = sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None,
+                                 check_same_thread=False)
+        return db
 
     def __enter__(self) -> Case:
         return self
@@ -96,18 +245,49 @@ class Case:
             tables = {r[0] for r in self.db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as e:
+            if e.sqlite_errorcode != _SQLITE_NOTADB:
+                raise
             raise StoreError(f"{self.path}: not a SQLite database ({e})") from e
         if tables and "schema_migrations" not in tables:
             raise StoreError(f"{self.path}: this SQLite file is not a bazaarwatch case "
                              f"(it has no schema_migrations table). Give a new file name")
+
+    def _too_new(self, version: int) -> StoreError:
+        return StoreError(f"{self.path}: made by a newer bazaarwatch (schema {version}; "
+                          f"this one knows up to {LATEST}). Upgrade bazaarwatch")
+
+    def _check_version(self) -> None:
+        """A case opened read-only cannot be migrated: it must have the current schema."""
+        have = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                               "name = 'schema_migrations'").fetchone()
+        version = self.schema_version if have else 0
+        if version > LATEST:
+            raise self._too_new(version)
+        if version < LATEST:
+            raise StoreError(f"{self.path}: this case has schema {version} and this bazaarwatch "
+                             f"reads schema {LATEST}; upgrading it needs write access, and the "
+                             "case is read-only. Copy it to a writable folder and run the "
+                             "command on the copy")
+
+    def _check_complete(self) -> None:
+        """Refuse a case missing a table or view its schema version promises (someone
+        dropped it in Datasette or the sqlite3 shell): every query would fail later with
+        "no such table" and no hint of the cause."""
+        have = {r[0] for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        for name, (kind, version) in _promised(self.schema_version).items():
+            if name not in have:
+                raise StoreError(f"{self.path}: damaged case: {kind} {name} is missing "
+                                 f"(schema version {version} creates it). Restore the case "
+                                 "from a backup, or ingest the exports again into a new "
+                                 "case file")
 
     def _migrate(self) -> None:
         self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT)")
         have = {r[0] for r in self.db.execute("SELECT version FROM schema_migrations")}
         if have and max(have) > LATEST:
-            raise StoreError(f"{self.path}: made by a newer bazaarwatch (schema {max(have)}; "
-                             f"this one knows up to {LATEST}). Upgrade bazaarwatch")
+            raise self._too_new(max(have))
         for version, name, sql in MIGRATIONS:
             if version in have:
                 continue
@@ -144,9 +324,14 @@ class Case:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def finish_source(self, source_id: int, *, status: str, error: str | None = None) -> None:
-        self.db.execute("UPDATE sources SET status = ?, error = ?, finished_at = ? "
-                        "WHERE id = ?", (status, error, now(), source_id))
+    def finish_source(self, source_id: int, *, status: str, error: str | None = None,
+                      warnings: Sequence[str] = ()) -> None:
+        """Record how ingest of a source ended, with what it did not take as written."""
+        self.db.execute("UPDATE sources SET status = ?, error = ?, finished_at = ?, "
+                        "warnings = ? WHERE id = ?",
+                        (status, error, now(),
+                         _json.encode(list(warnings)).decode() if warnings else None,
+                         source_id))
 
     # -- messages -----------------------------------------------------------------------------
 
@@ -162,16 +347,22 @@ class Case:
         if not messages:
             return result
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
         try:
+            db.execute("BEGIN IMMEDIATE")
             self._write(messages, source_id, result, keep_sensitive, prepare)
             db.execute("UPDATE sources SET messages_added = messages_added + ?, "
                        "messages_updated = messages_updated + ? WHERE id = ?",
                        (result.added, result.updated, source_id))
-        except BaseException:
-            db.execute("ROLLBACK")
+            db.execute("COMMIT")
+        except BaseException as e:
+            # SQLite has already rolled back after some errors (a full disk): a second
+            # ROLLBACK would fail and hide the cause, and so must a failed one.
+            if db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            if isinstance(e, sqlite3.Error):
+                raise explain(self.path, e) from e
             raise
-        db.execute("COMMIT")
         return result
 
     def _write(self, messages: Sequence[Message], source_id: int, result: BatchResult,
@@ -206,7 +397,7 @@ class Case:
         for m in messages:  # the same message twice in one batch: the newest edit wins
             key = (m.chat.id, m.id)
             seen = latest.get(key)
-            if seen is None or (m.edited or -1) >= (seen.edited or -1):
+            if seen is None or _edit(m.edited) >= _edit(seen.edited):
                 latest[key] = m
         existing = self._existing(list(latest))
         inserts: list[tuple[Any, ...]] = []
@@ -217,12 +408,18 @@ class Case:
             if known is None:
                 rowid = first + len(inserts)
                 inserts.append((rowid, *_columns(m, source_id)))
-            elif m.edited is not None and m.edited > (known[1] or -1):
+            elif m.edited is not None and m.edited > _edit(known[1]):
                 rowid = known[0]
                 updates.append((*_columns(m, source_id), rowid))
             else:
                 continue
             written.append((rowid, m))
+        # The text an update replaces is kept: a later export may carry a rewritten post.
+        rewritten = db.executemany(
+            "INSERT INTO message_edits (message_rowid, edited, text, source_id, replaced_by) "
+            "SELECT rowid, edited, text, source_id, ? FROM messages "
+            "WHERE rowid = ? AND text IS NOT ?",
+            [(source_id, u[-1], u[4]) for u in updates]).rowcount
         db.executemany(_UPDATE_MESSAGE, updates)
         db.executemany(_INSERT_MESSAGE, inserts)
         self._index(first)
@@ -233,6 +430,7 @@ class Case:
         _store_verdicts(db, written)
         result.added = len(inserts)
         result.updated = len(updates)
+        result.rewritten = max(rewritten, 0)
 
     def _upsert_parents(self, messages: Sequence[Message]) -> None:
         db = self.db
@@ -290,3 +488,8 @@ def _store_verdicts(db: sqlite3.Connection, written: Sequence[tuple[int, Message
         [(rowid, v.categories[0] if v.categories else None, _json.encode(v.categories).decode(),
           v.offer, _json.encode(v.scores).decode(), _json.encode(v.evidence).decode())
          for rowid, m in written if (v := m.verdict) is not None])
+
+
+def _edit(edited: int | None) -> int:
+    """An edit date for comparing copies of a message: none sorts before any, 0 included."""
+    return -1 if edited is None else edited

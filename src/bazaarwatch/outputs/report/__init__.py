@@ -5,6 +5,8 @@ on an air-gapped machine and makes no request anywhere. Jinja2 autoescaping is o
 whole template: every piece of message-derived text (chat names, sender names, forwarded
 sources, bot names) is hostile input and is escaped; the template never marks any of it
 safe. A Content-Security-Policy forbids scripts and remote loads as a second line.
+Card, IBAN and phone numbers are masked in every string the page shows, whatever field
+it comes from (the report has no way to reveal them).
 """
 
 from __future__ import annotations
@@ -18,15 +20,20 @@ from typing import Any
 import jinja2
 
 from bazaarwatch import __version__
+from bazaarwatch.dates import show_date
 from bazaarwatch.errors import OutputError
+from bazaarwatch.indicators.redaction import mask_sensitive
 from bazaarwatch.outputs.terminal import safe
 from bazaarwatch.store import queries
 from bazaarwatch.store.sqlite import Case
 
 
 def _inert(value: Any) -> Any:
-    """Every string printed by the template: control and bidi characters made visible."""
-    return safe(value, keep_newlines=True) if isinstance(value, str) else value
+    """Every string printed by the template: card, IBAN and phone numbers masked, then
+    control and bidi characters made visible."""
+    if not isinstance(value, str):
+        return value
+    return safe(mask_sensitive(value), keep_newlines=True)
 
 
 _env = jinja2.Environment(
@@ -38,7 +45,7 @@ _env = jinja2.Environment(
 
 
 def _date(ts: int | None) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d") if ts is not None else "—"
+    return show_date(ts, "%Y-%m-%d", missing="—")
 
 
 _env.filters["date"] = _date
