@@ -31,6 +31,17 @@ def _fits(value: int) -> bool:
 
 def bound(message: Message) -> list[str]:
     """Make ``message`` fit the limits, in place; return what was changed (empty: all)."""
+    m = message
+    if (INT64_MIN <= m.date <= INT64_MAX and len(m.text) <= MAX_TEXT
+            and (m.edited is None or INT64_MIN <= m.edited <= INT64_MAX)
+            and (m.reply_to is None or INT64_MIN <= m.reply_to <= INT64_MAX)
+            and (not isinstance(m.id, int) or INT64_MIN <= m.id <= INT64_MAX)
+            and len(m.sender_name or "") <= MAX_NAME and len(m.forwarded_from or "") <= MAX_NAME
+            and len(m.sender_id or "") <= MAX_NAME and len(m.chat.name or "") <= MAX_NAME
+            and len(m.saved_from or "") <= MAX_NAME and len(m.via_bot or "") <= MAX_NAME
+            and len(m.action or "") <= MAX_NAME and len(m.chat.id) <= MAX_NAME
+            and len(m.chat.type) <= MAX_NAME):
+        return []  # the common case, checked at once
     changes: list[str] = []
     if isinstance(message.id, int) and not _fits(message.id):
         changes.append("its id does not fit 64 bits and is kept as text")

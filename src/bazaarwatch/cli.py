@@ -215,8 +215,12 @@ def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None, keep_s
 
     PATHS are Telegram Desktop export folders, their result.json, .zip files of export
     folders, or .jsonl files. Running the same command again adds nothing; after a crash
-    or kill it completes the interrupted ingest. A damaged file keeps the messages read
-    before the damage, is marked 'partial', and makes the exit code 1.
+    or kill it completes the interrupted ingest. A message that cannot be read is refused
+    with its id and the rest of the file is read; a damaged file keeps the messages read
+    before the damage. Either marks the source 'partial' and makes the exit code 1. Values
+    past the limits (a string over 1 MiB, nesting over 64 levels, a text over 100,000
+    characters, numbers beyond 64 bits, invalid UTF-8) are changed for their message and
+    reported as warnings; see SECURITY.md.
     """
     planned = plan(paths, format=format_)  # every input checked before the case is touched
     results = _run_ingest(planned, db, _options(keep_sensitive, region, model_path))

@@ -193,6 +193,10 @@ def test_a_second_result_json_in_a_zip_is_named(tmp_path: Path) -> None:
     assert "2 result.json" in warning and "ignored 'b/c/result.json'" in warning
     assert "warning" not in rows(db, "SELECT status FROM sources")[0]
     assert "b/c/result.json" in rows(db, "SELECT warnings FROM sources")[0][0]
+    report = tmp_path / "report.html"
+    assert capped_cli("report", "--db", db, "-o", report).returncode == 0
+    html = report.read_text(encoding="utf-8")
+    assert "1 note</summary>" in html and "ignored &#39;b/c/result.json&#39;" in html
 
 
 def _patch_member(file: Path, *, flag: int | None = None, method: int | None = None,
@@ -247,3 +251,22 @@ def test_a_rewritten_edit_keeps_the_earlier_text(tmp_path: Path) -> None:
                                                      "text": "продаю cvv, пишите"}]
     table = capped_cli("search", "канал", "--db", db)
     assert "edited: 1 earlier text" in table.stdout
+
+
+def test_the_report_shows_the_earlier_text_of_a_flagged_message(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, text, edited in (
+            (first, "продаю cvv дампы, пишите @dump_seller", None),
+            (second, "продаю cvv дампы, новая цена 50$, пишите @dump_seller", 999)):
+        folder.mkdir()
+        extra: dict[str, Any] = {"text": text}
+        if edited is not None:
+            extra["edited_unixtime"] = str(BASE_UNIXTIME + edited)
+        (folder / "result.json").write_text(chat_json(message(1, **extra)), encoding="utf-8")
+    out = tmp_path / "out"
+    assert capped_cli("scan", first, "-o", out).returncode == 0
+    assert capped_cli("scan", second, "-o", out).returncode == 0
+    assert rows(out / "case.db", "SELECT top_category FROM verdicts") == [("carding",)]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "edited: 1 earlier text</summary>" in html
+    assert "<p>продаю cvv дампы, пишите @dump_seller</p>" in html

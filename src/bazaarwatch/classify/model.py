@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from bazaarwatch.indicators.redaction import mask_sensitive
 from bazaarwatch.model import Indicator, Message, Verdict
 
 FORMAT = "bazaarwatch-classifier-1"
+_DIGIT = re.compile(r"\d")
 SHIPPED = Path(__file__).with_name("model.npz")
 
 
@@ -136,21 +138,26 @@ class Classifier:
     def _evidence(self, analysis: Analysis, above: Sequence[int],
                   offer: bool) -> list[dict[str, Any]]:
         """The lexicon hits and prices behind a verdict (the model's features follow).
-        Their texts are cut from the message with its card, IBAN and phone numbers
-        masked (``mask_sensitive`` sees each number whole there): evidence is shown and
-        stored as it is."""
+
+        Evidence is shown and stored as it is, so no card, IBAN or phone number may be in
+        it: a term with a digit is cut from the message with those numbers masked
+        (``mask_sensitive`` sees each number whole there, not just the piece a term
+        covers). A price needs nothing: no number that is part of one is a price."""
         wanted = set(map(self.categories.__getitem__, above))
         evidence: list[dict[str, Any]] = []
-        masked = mask_sensitive(analysis.text)
-        for term, category, role, weight, start, end, _ in analysis.hits:
+        masked: str | None = None
+        for term, category, role, weight, start, end, text in analysis.hits:
             # Offer cues if it is an offer; terms and counter-words of its categories.
             if offer if role == "offer" else category in wanted:
-                evidence.append({"kind": "term", "text": masked[start:end], "term": term,
+                if _DIGIT.search(text):
+                    masked = masked or mask_sensitive(analysis.text)
+                    text = masked[start:end]
+                evidence.append({"kind": "term", "text": text, "term": term,
                                  "category": category, "role": role, "weight": weight,
                                  "start": start, "end": end})
         if offer:
             for p in analysis.prices:
-                evidence.append({"kind": "price", "text": masked[p.start:p.end],
+                evidence.append({"kind": "price", "text": analysis.text[p.start:p.end],
                                  "amount": p.amount, "currency": p.currency,
                                  "start": p.start, "end": p.end})
         return evidence
@@ -194,7 +201,8 @@ class Classifier:
                 kept_rows.tolist(), pair_categories[pair[kept]].tolist(), kept_columns.tolist(),
                 contribution[kept].round(4).tolist(), strict=True):
             feature = next(names) if column < N_HASHED else DENSE[column - N_HASHED]
-            entry = {"kind": "feature", "feature": mask_sensitive(feature),
+            entry = {"kind": "feature",
+                     "feature": mask_sensitive(feature) if _DIGIT.search(feature) else feature,
                      "category": categories[category], "weight": weight}
             if row in features:
                 features[row].append(entry)

@@ -13,7 +13,11 @@ the file size. The trick that makes this possible is the ``map_type`` hook: the 
 mapping the parser creates is the document root, and we hand it a dict we keep.
 
 Damage: messages completed before the damage are kept, and the error names the last of
-them and a byte near the damage (``tdesktop_bytes.locate_damage``).
+them and a byte near the damage (``tdesktop_bytes.locate_damage``). A message that cannot
+be converted (a wrong type, an impossible value) is refused alone, through ``on_problem``,
+and reading goes on. Hostile files are bounded before the parser sees them
+(``jsonguard``: depth, string size, long integers, bad UTF-8), and a file that grows
+``MAX_PENDING`` bytes without a message ending is stopped there.
 
 Media files are never opened: their paths are kept as strings relative to the export, and
 a path that is absolute or climbs out of the export folder is dropped.

@@ -159,7 +159,12 @@ def snippet(text: str, matches: Sequence[tuple[int, int]], *, before: int = 60,
 
 
 def sources(case: Case) -> list[dict[str, Any]]:
-    return [dict(r) for r in case.query("SELECT * FROM sources ORDER BY id")]
+    """Every ingested file with its status, error and ``warnings`` (a list: the messages
+    refused and the values changed to fit the limits)."""
+    rows = [dict(r) for r in case.query("SELECT * FROM sources ORDER BY id")]
+    for row in rows:
+        row["warnings"] = orjson.loads(row["warnings"]) if row["warnings"] else []
+    return rows
 
 
 def volume_by_month(case: Case) -> list[dict[str, Any]]:
