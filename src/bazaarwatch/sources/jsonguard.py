@@ -66,9 +66,10 @@ class Notes:
 
 
 class Scanner:
-    """Feeds JSON bytes through, block by block, nulling too-deep values and cutting
-    too-long strings. Blocks must not end inside an escape sequence or a UTF-8 character
-    (``JsonBytes`` holds such a tail back until the next block)."""
+    """Feeds JSON bytes through, block by block, nulling too-deep values, cutting
+    too-long strings and quoting too-long integers. Blocks must not end inside an escape
+    sequence or a UTF-8 character (``JsonBytes`` holds such a tail back until the next
+    block)."""
 
     def __init__(self, notes: Notes, *, max_depth: int = MAX_DEPTH,
                  max_string: int = MAX_STRING) -> None:
