@@ -33,7 +33,7 @@ from bazaarwatch import __version__
 from bazaarwatch.dates import show_date
 from bazaarwatch.errors import BazaarwatchError, OutputError
 from bazaarwatch.indicators import default_extractor, types
-from bazaarwatch.indicators.redaction import redact
+from bazaarwatch.indicators.redaction import mask_sensitive, redact
 from bazaarwatch.ingest import OnProgress, Options, Planned, SourceResult, ingest, plan
 from bazaarwatch.ingest import Progress as IngestProgress
 from bazaarwatch.lines import read_lines
@@ -52,8 +52,14 @@ def _date(ts: int | None) -> str:
     return show_date(ts)
 
 
+def _quoted(message: str) -> str:
+    """An error or warning for the terminal. It may quote hostile input (a chat name, a
+    value): card, IBAN and phone numbers masked, controls made visible, markup escaped."""
+    return escape(safe(mask_sensitive(message)))
+
+
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {escape(safe(message))}")
+    err.print(f"[bold red]error:[/] {_quoted(message)}")
     sys.exit(1)
 
 
@@ -180,7 +186,7 @@ def _run_ingest(planned: list[Planned], db: Path, options: Options) -> list[Sour
             err.print(f"{name}: {r.read:,} messages read, {r.added:,} added, "
                       f"{r.updated:,} updated{refused}")
         else:
-            err.print(f"[bold red]error:[/] {escape(safe(str(r.error)))}")
+            err.print(f"[bold red]error:[/] {_quoted(str(r.error))}")
             err.print(f"{name}: marked {r.status}; the {r.read:,} messages read before the "
                       f"error were kept ({r.added:,} new)")
     return results
@@ -190,7 +196,7 @@ def _listed(label: str, lines: list[str], count: int, what: str, *, show: int = 
     """The first few refusals or warnings of a source, one line each, and how many more
     there are (the case lists the first 20 in ``sources.warnings``)."""
     for line in lines[:show]:
-        err.print(f"{label} {escape(safe(line))}")
+        err.print(f"{label} {_quoted(line)}")
     if count > show:
         err.print(f"{label} ... and {count - show:,} more {what} (see sources.warnings in "
                   "the case)")

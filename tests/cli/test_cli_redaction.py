@@ -113,3 +113,15 @@ def test_reveal_shows_the_values(case: Path) -> None:
     assert {"4111111111111111", "GB82WEST12345698765432", "+447700900123"} <= values
     extract = bw("extract", "--reveal", stdin=json.dumps({"id": 1, "text": CHAT_NAME}))
     assert "+447700900128" in extract.stdout
+
+
+def test_errors_and_warnings_mask_the_values_they_quote(tmp_path: Path) -> None:
+    # A refused message names its chat, and the chat's name holds a phone and an IBAN.
+    export = write_chat_export(tmp_path / "export", [
+        tg_message(1, "fine"), tg_message(2, "bad date", date_unixtime="soon")],
+        name=CHAT_NAME)
+    result = bw("ingest", export, "--db", tmp_path / "case.db")
+    assert result.returncode == 1
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "the message was left out" in error and "Dumps" in error
+    assert leaks(result.stderr) == []
