@@ -21,6 +21,7 @@ import msgspec
 from bazaarwatch.indicators.redaction import sensitive_spans
 from bazaarwatch.text import batch
 
+_SEVEN_DIGITS = re.compile(r"\d(?:\D*\d){6}")
 # Currency spellings, lower-case, to ISO 4217 or the coin's ticker.
 _WORDS = {
     "$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "доллар": "USD",
@@ -109,11 +110,15 @@ def find_prices_all(texts: Sequence[str]) -> list[list[Price]]:
             tail = _MULTIPLIER_AFTER.match(joined, end)
             multiplier = tail.group("m") if tail else None
             end = tail.end() if tail else end
-        if row not in values:
-            values[row] = sensitive_spans(texts[row])
         at, until = number.start() - bases[row], number.end() - bases[row]
-        if any(s < until and at < e for s, e, _ in values[row]):
-            continue  # part of a card, IBAN or phone number
+        # Only a number with seven digits near it can be part of a card, IBAN or phone
+        # (the longest is 34 characters): find those in the text only then, once.
+        near = _SEVEN_DIGITS.search(texts[row], max(at - 40, 0), until + 40)
+        if near is not None:
+            if row not in values:
+                values[row] = sensitive_spans(texts[row])
+            if any(s < until and at < e for s, e, _ in values[row]):
+                continue  # part of a card, IBAN or phone number
         if multiplier:
             amount *= _MULTIPLIERS[multiplier.lower()]
         found[row].append(Price(amount=amount, currency=_WORDS[word.lower()],
