@@ -344,6 +344,8 @@ def search_command(query: str, db: Path, limit: int, reveal: bool, as_json: bool
             if r["edits"]:
                 message.append(f" (edited: {len(r['edits'])} earlier text(s), see --json)",
                                style="dim")
+            if r["says"]:
+                message.append("\n" + safe("; ".join(r["says"])), style="dim")
             t.add_row(escape(safe(r["chat_name"] or r["chat_id"])), _date(r["date"]),
                       escape(safe(r["sender_name"] or r["sender_id"] or "")), message)
         return t
@@ -424,13 +426,19 @@ def indicators_command(db: Path, kind: str | None, limit: int | None, reveal: bo
 @click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True),
                 default="-")
 @_model_option
-def classify_command(file: str, model_path: Path | None) -> None:
+@click.option("--debug", is_flag=True,
+              help="Add the model features behind each category to the evidence "
+                   '({"kind": "feature"}: lexicon scores, signals, n-grams).')
+def classify_command(file: str, model_path: Path | None, debug: bool) -> None:
     """Classify JSON Lines (FILE, or standard input) into the illicit-trade taxonomy.
 
     Each input line is {"id": ..., "text": "..."}; each output line, in the same order, is
     {"id", "categories": [best first; [] = not illicit], "scores": {category: p},
-    "offer": true|false, "evidence": [...]}. Evidence lists the lexicon terms, prices and
-    strongest model features behind the verdict, with spans in the original text.
+    "offer": true|false, "evidence": [...]}. Each evidence entry says in words what made
+    the verdict ("says"): the terms (whole words, once each), offer cues, prices and
+    indicators, and, for a category or offer no term explains, the words the model
+    weighed; its "text" is the span "start".."end" of the message (card, IBAN and phone
+    numbers masked). --debug adds the model's own features.
     Categories: drugs weapons carding gift-cards personal-data accounts fake-documents
     counterfeit-goods pirated-content hacking game-cheats fake-engagement medical-fraud
     money-laundering scam.
@@ -444,7 +452,8 @@ def classify_command(file: str, model_path: Path | None) -> None:
 
     def flush() -> None:
         verdicts = classifier.classify([r.text for r in pending],
-                                       [extractor.extract(r.text) for r in pending])
+                                       [extractor.extract(r.text) for r in pending],
+                                       debug=debug)
         for record, verdict in zip(pending, verdicts, strict=True):
             write(orjson.dumps({"id": orjson.Fragment(bytes(record.id)),
                                 "categories": verdict.categories,
@@ -527,23 +536,33 @@ def evaluate_command(data: Path, model_path: Path | None, as_json: bool) -> None
 @main.command("channels")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The case file.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--format", "format_", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="A table for people, JSON for tools.")
-def channels_command(db: Path, format_: str) -> None:
-    """Per chat: messages, top category, category counts, offer rate, bots, indicators."""
+              show_default=True, help="A table for people, JSON for tools (--format json is "
+                                      "--json).")
+def channels_command(db: Path, as_json: bool, format_: str) -> None:
+    """Per chat: what it is and what it trades, decided from all its posts.
+
+    The kind is shop (offers from one seller), marketplace (offers from several senders
+    of a group), sharing (illicit goods posted without offers), discussion (a group that
+    talks about the trade) or not-illicit; the categories come with their share of the
+    chat's distinct posts, and a confidence from 0 to 1. Illicit chats come first, surest
+    first. --json adds the best evidence messages (card, IBAN and phone numbers masked),
+    category counts, offer rate, bots and indicators.
+    """
     with _case(db) as case:
         rows = queries.channels(case)
 
     def table() -> Table:
-        t = Table("chat", "type", "messages", "flagged", "top category", "offer rate",
-                  "categories", "bots", "indicators")
+        t = Table("chat", "type", "kind", "categories", "confidence", "messages", "offers",
+                  "bots", "indicators")
         for r in rows:
+            shares = ", ".join(f"{s['category']} {s['share']:.0%}" for s in r["shares"])
+            confidence = "—" if r["confidence"] is None else f"{r['confidence']:.2f}"
             t.add_row(escape(safe(r["name"] or r["chat_id"])), escape(safe(r["type"])),
-                      f"{r['messages']:,}", f"{r['flagged']:,}", r["top_category"] or "—",
-                      f"{r['offer_rate']:.0%}",
-                      ", ".join(f"{c} {n}" for c, n in r["categories"].items()),
-                      escape(safe(", ".join(r["bots"]))),
+                      r["kind"], shares or "—", confidence, f"{r['messages']:,}",
+                      f"{r['offers']:,}", escape(safe(", ".join(r["bots"]))),
                       ", ".join(f"{k} {n}" for k, n in r["indicators"].items()))
         return t
 
-    _emit(rows, format_ == "json", table)
+    _emit(rows, as_json or format_ == "json", table)

@@ -27,6 +27,7 @@ from bazaarwatch.indicators.engine import Extractor
 from bazaarwatch.model import Message
 from bazaarwatch.sources import Reader, detect, get_reader
 from bazaarwatch.sources.registry import Problem
+from bazaarwatch.store import chat_verdicts
 from bazaarwatch.store.sqlite import Case
 
 if TYPE_CHECKING:  # scikit-learn is imported only by the commands that classify
@@ -153,8 +154,12 @@ class Options:
 
 def ingest(case: Case, inputs: Sequence[Planned], *, options: Options = Options(),
            on_progress: OnProgress | None = None) -> list[SourceResult]:
-    """Ingest each planned input; a damaged file does not stop the others."""
-    return [_ingest_one(case, item, options, on_progress) for item in inputs]
+    """Ingest each planned input; a damaged file does not stop the others. Then compute
+    the verdicts of the chats written to (and of any chat still without one, after a
+    killed ingest or on a case from an older bazaarwatch): see ``store.chat_verdicts``."""
+    results = [_ingest_one(case, item, options, on_progress) for item in inputs]
+    chat_verdicts.refresh(case)
+    return results
 
 
 def _ingest_one(case: Case, item: Planned, options: Options,

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from conftest import bw
 
+from bazaarwatch.classify.features import DENSE, N_HASHED
 from bazaarwatch.classify.model import SHIPPED, Classifier
 from bazaarwatch.classify.taxonomy import IDS
-from bazaarwatch.classify.train import read_examples, train
+from bazaarwatch.classify.train import EXCLUDED, read_examples, train
 
 SEED = SHIPPED.with_name("seed") / "seed.jsonl"
 
@@ -55,7 +56,8 @@ def test_evidence_spans_point_at_the_original_text(classifier: Classifier) -> No
     assert spans
     for e in spans:
         assert text[e["start"]:e["end"]] == e["text"]
-    assert any(e.get("term") == "заклад" and e["text"] == "з@клaд" for e in spans)
+    # a prefix term shows the whole word it starts, as the sender wrote it
+    assert any(e.get("term") == "заклад" and e["text"] == "з@клaдки" for e in spans)
     assert any(e["kind"] == "price" and e["currency"] == "RUB" and e["amount"] == 3000
                for e in spans)
 
@@ -82,6 +84,59 @@ def test_obfuscated_variants_classify_like_their_plain_forms(
 def test_news_and_chatter_are_not_flagged(classifier: Classifier, text: str) -> None:
     [verdict] = classifier.classify([text])
     assert verdict.categories == []
+
+
+@pytest.mark.parametrize("text", [
+    "hello",
+    "Weather: -2°C, cloudy. Wind 6 m/s, humidity 80%",
+    "I'll buy pizza tonight, anyone want some?",
+    "Central bank keeps the key rate at 16%. Subscribe: @dailynews_bot",
+    "привет всем, как дела?",
+    "Сегодня в Москве снег, ветер 6 м/с",
+])
+def test_no_sale_cue_no_offer(classifier: Classifier, text: str) -> None:
+    [verdict] = classifier.classify([text])
+    assert verdict.offer is False
+
+
+@pytest.mark.parametrize("text", [
+    "fresh CVV US 90% valid $10 each, write @cvvking",
+    "Продам аккаунты Steam с играми, 500 руб, пишите в лс",
+])
+def test_a_sale_cue_makes_an_offer(classifier: Classifier, text: str) -> None:
+    [verdict] = classifier.classify([text])
+    assert verdict.offer is True
+
+
+def test_offer_cannot_use_length_or_a_bot_handle() -> None:
+    shipped = Classifier.load()
+    offer = shipped.weights.outputs.index("offer")
+    for feature in EXCLUDED["offer"]:
+        assert shipped.dense[offer, N_HASHED + DENSE.index(feature)] == 0.0
+
+
+@pytest.mark.parametrize("text", ["🔫🔫🔫", "wkwk 🔫🔫🔫 mantap", "💸💸💸"])
+def test_emoji_alone_decide_no_category(classifier: Classifier, text: str) -> None:
+    [verdict] = classifier.classify([text])
+    assert verdict.categories == []
+    # and the score says so too, so that a chat of such lines is not counted either
+    assert max(verdict.scores.values()) < 0.5
+
+
+def test_emoji_support_a_category_that_words_decide(classifier: Classifier) -> None:
+    plain, decorated = classifier.classify(["Glock 19 with two mags, 650$, shipping EU",
+                                            "🔫 Glock 19 with two mags, 650$, shipping EU 🔫"])
+    assert plain.categories[:1] == ["weapons"]
+    assert decorated.categories[:1] == ["weapons"]
+    assert decorated.scores["weapons"] >= plain.scores["weapons"] - 0.05
+
+
+def test_obfuscation_is_a_signal() -> None:
+    column = DENSE.index("signal:obfuscated")
+    seen = Classifier.load().featurizer.analyze_all(
+        ["Пpoдaм мефедрон", "продам велосипед", "sel\u200bling cvv", "selling a bike"],
+        [[], [], [], []])
+    assert [bool(a.signals[column]) for a in seen] == [True, False, True, False]
 
 
 def test_training_rebuilds_the_shipped_model(tmp_path: Path) -> None:

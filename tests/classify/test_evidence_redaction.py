@@ -26,3 +26,24 @@ def test_offers_with_cards_next_to_currencies_show_only_real_prices() -> None:
     assert prices == ["20$", "50$"]
     evidence = json.dumps([v.evidence for v in verdicts])
     assert [raw for raw in RAW if raw in evidence] == []
+
+
+def test_says_lines_and_debug_features_hold_no_raw_number() -> None:
+    classifier = Classifier.load()
+    for debug in (False, True):
+        verdicts = classifier.classify(TEXTS, debug=debug)
+        says = [e["says"] for v in verdicts for e in v.evidence]
+        assert says
+        evidence = json.dumps([v.evidence for v in verdicts])
+        assert [raw for raw in RAW if raw in evidence] == []
+
+
+def test_a_term_whose_whole_word_holds_a_card_number_stays_masked() -> None:
+    """A prefix term glued to a number: the whole word would carry the card number."""
+    text = "закладки4111111111111111 fresh cvv 4111111111111111 dumps, selling for 20$"
+    (verdict,) = Classifier.load().classify([text])
+    evidence = json.dumps(verdict.evidence, ensure_ascii=False)
+    assert "4111111111111111" not in evidence
+    for entry in verdict.evidence:
+        if "start" in entry and entry["kind"] != "indicator":
+            assert len(entry["text"]) == entry["end"] - entry["start"]

@@ -85,6 +85,20 @@ ISSUE_SLANG = [
     ("smm panel", "fake-engagement"), ("заклад", "drugs"), ("закладки", "drugs"),
     ("кладмен", "drugs"), ("обнал", "money-laundering"), ("дропы", "money-laundering"),
     ("пробив", "personal-data"),
+    # found missing by error analysis on real channels (issue 9)
+    ("mail:pass", "accounts"), ("hotmail combo", "accounts"), ("valid hits", "accounts"),
+    ("leaked databases", "personal-data"), ("dump of users", "personal-data"),
+    ("fullz with dl", "personal-data"), ("fico", "personal-data"),
+    ("premium unlocked", "pirated-content"), ("mod extra", "pirated-content"),
+    ("hindi dubbed", "pirated-content"), ("480p 720p 1080p", "pirated-content"),
+    ("rootkit", "hacking"), ("bulk sms sender", "hacking"), ("sms spoofing", "hacking"),
+    ("supera grade", "counterfeit-goods"), ("top grade copy", "counterfeit-goods"),
+    ("real members", "fake-engagement"), ("non-drop followers", "fake-engagement"),
+    ("живые подписчики", "fake-engagement"), ("psd template", "fake-documents"),
+    ("selfie with id", "fake-documents"), ("дипломы под ключ", "fake-documents"),
+    ("с внесением в базу", "fake-documents"), ("набор в тиму", "scam"),
+    ("договорные матчи", "scam"), ("to claim call", "scam"), ("double your bitcoin", "scam"),
+    ("carded gift cards", "gift-cards"), ("база данных клиентов", "personal-data"),
 ]
 
 
@@ -107,6 +121,39 @@ def test_russian_stems_are_prefixes(entries: list[LexiconEntry], stem: str) -> N
 def test_emoji_slang(entries: list[LexiconEntry], emoji: str, category: str) -> None:
     assert any(e.term == emoji and e.category == category and e.language == "emoji"
                for e in entries)
+
+
+def test_emoji_support_a_category_but_never_decide_it(entries: list[LexiconEntry]) -> None:
+    # An emoji alone is no evidence of a trade: none reaches a strong term's weight.
+    heavy = [(e.term, e.category, e.weight) for e in entries
+             if e.language == "emoji" and e.role != "negative" and e.weight > 0.4]
+    assert heavy == []
+    assert not any(e.term == "💸" and e.role == "category" for e in entries)  # money in general
+
+
+@pytest.mark.parametrize(("term", "most"), [("ak-47", 0.3), ("ak47", 0.3), ("ак-47", 0.3),
+                                           ("credit card", 0.4), ("1:1", 0.3), ("справки", 0.3)])
+def test_ambiguous_single_tokens_are_weak(entries: list[LexiconEntry], term: str,
+                                          most: float) -> None:
+    found = [e.weight for e in entries if e.term == term and e.role == "category"]
+    assert found and max(found) <= most
+
+
+def test_ordinary_words_are_not_trade_terms(entries: list[LexiconEntry]) -> None:
+    assert not [e for e in entries if e.term == "episode" and e.category == "drugs"]
+
+
+@pytest.mark.parametrize(("singular", "plural"), [
+    ("credit card", "credit cards"), ("gift card", "gift cards"), ("cc shop", "cc shops"),
+    ("fake passport", "fake passports"), ("smm panel", "smm panels"), ("hq combo", "hq combos"),
+    ("card checker", "card checkers"), ("btc mixer", "btc mixers"), ("mod apk", "mod apks"),
+    ("combolist", "combolists"), ("stealer", "stealers"), ("replica", "replicas"),
+])
+def test_key_terms_hit_in_the_plural_too(entries: list[LexiconEntry], singular: str,
+                                         plural: str) -> None:
+    one = {e.category for e in entries if e.term == singular and e.role == "category"}
+    many = {e.category for e in entries if e.term == plural and e.role == "category"}
+    assert one and one <= many, (singular, one, many)
 
 
 def test_prefixes_are_at_least_five_letters(entries: list[LexiconEntry]) -> None:

@@ -22,6 +22,8 @@ from conftest import (
     write_account_export,
 )
 
+from bazaarwatch.classify.chats import KINDS
+from bazaarwatch.model import Chat, Message
 from bazaarwatch.outputs.report import render, volume_chart
 from bazaarwatch.store.sqlite import Case
 
@@ -182,6 +184,36 @@ def test_sources_section(page: Page) -> None:
     assert row[1] == "telegram 1"
     assert row[2] == "done"
     assert row[3] == "13"
+
+
+def test_trade_table_shows_each_chats_kind_shares_and_confidence(page: Page) -> None:
+    rows = page.rows["trade"]
+    assert len(rows) == len(REALISTIC_STATS)
+    assert {r[0] for r in rows} == {f"{s['name']} {s['type']}" for s in REALISTIC_STATS.values()}
+    for _, kind, shares, confidence, messages, flagged, offer_rate in rows:
+        assert kind in KINDS
+        assert shares == "—" if kind == "not-illicit" else re.fullmatch(
+            r"[a-z-]+ \d+%(, [a-z-]+ \d+%)*", shares)
+        assert re.fullmatch(r"[01]\.\d\d", confidence)
+        assert messages.isdigit() and flagged.isdigit() and offer_rate.endswith("%")
+
+
+def test_trade_table_shows_the_stored_verdict(tmp_path: Path) -> None:
+    chat = Chat(id="7", name="Night <b>Market</b>", type="private_supergroup")
+    with Case(tmp_path / "case.db") as case:
+        source = case.start_source(path="x", sha256="ab" * 32, size=1, reader="telegram",
+                                   reader_version="1")
+        case.write([Message(chat=chat, id=1, date=unix(2024, 1, 1), text="hello")],
+                   source_id=source)
+        case.db.execute(
+            "INSERT INTO chat_verdicts VALUES ('7', 'marketplace', ?, 0.834, '[1]', 1, 1)",
+            ('[{"category": "carding", "share": 0.6}, {"category": "hacking", '
+             '"share": 0.25}]',))
+        html = render(case)
+    row = Page(html).rows["trade"][0]
+    assert row[:4] == ["Night <b>Market</b> private_supergroup", "marketplace",
+                       "carding 60%, hacking 25%", "0.83"]
+    assert "<b>Market" not in html
 
 
 def test_empty_case_renders(tmp_path: Path) -> None:

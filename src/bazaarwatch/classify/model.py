@@ -21,9 +21,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from bazaarwatch.classify.evidence import model_evidence, verdict_evidence
 from bazaarwatch.classify.features import (
     DENSE,
     N_HASHED,
+    SALE_CUES,
     Analysis,
     Encoded,
     Featurizer,
@@ -31,10 +33,10 @@ from bazaarwatch.classify.features import (
 from bazaarwatch.classify.lexicon import Lexicon
 from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.errors import InputError
-from bazaarwatch.indicators.redaction import mask_sensitive
 from bazaarwatch.model import Indicator, Message, Verdict
 
 FORMAT = "bazaarwatch-classifier-1"
+AMBIGUOUS = 0.45  # a lexicon term weighted under this also has ordinary meanings
 _DIGIT = re.compile(r"\d")
 SHIPPED = Path(__file__).with_name("model.npz")
 
@@ -96,8 +98,10 @@ class Classifier:
         return probabilities
 
     def classify(self, texts: Sequence[str],
-                 indicators: Sequence[Sequence[Indicator]] | None = None) -> list[Verdict]:
-        """The verdict for each text (``indicators`` as extracted, if known)."""
+                 indicators: Sequence[Sequence[Indicator]] | None = None, *,
+                 debug: bool = False) -> list[Verdict]:
+        """The verdict for each text (``indicators`` as extracted, if known); ``debug``
+        puts the model's features (``lexicon:…``, n-grams) into the evidence."""
         found = indicators if indicators is not None else [[] for _ in texts]
         analyses = self.featurizer.analyze_all(texts, found)
         if not analyses:
@@ -106,9 +110,10 @@ class Classifier:
         probabilities = self.scores(encoded.matrix)
         n = len(self.categories)
         passed = probabilities >= self.weights.thresholds
+        self._gate(passed, probabilities, analyses)
         offers = passed[:, n].tolist()
         aboves = _above(passed[:, :n], probabilities)
-        features = self._features(encoded, aboves)
+        features = self._features(encoded, aboves, analyses, offers, debug=debug)
         # The scores of all messages in one list, read 'n' at a time (``zip`` stops at
         # the end of the categories): a list per message would live until the last
         # verdict is made, long enough for the garbage collector to walk them all.
@@ -118,12 +123,45 @@ class Classifier:
         verdicts = []
         for row, (analysis, best, offer) in enumerate(zip(analyses, aboves, offers,
                                                           strict=True)):
-            evidence = self._evidence(analysis, best, offer) if best or offer else []
-            if row in features:
-                evidence += features[row]
+            evidence = (self._evidence(analysis, best, offer, features.get(row))
+                        if best or offer else [])
             verdicts.append(Verdict(list(map(name, best)),
                                     dict(zip(categories, scores, strict=False)), offer, evidence))
         return verdicts
+
+    def _gate(self, passed: np.ndarray, probabilities: np.ndarray,
+              analyses: Sequence[Analysis]) -> None:
+        """Clear what the model passed on too little (``passed`` and ``probabilities``
+        are changed in place).
+
+        An offer needs a sale cue (``features.SALE_CUES``: an offer term, a price, a
+        quantity, a wallet): a score earned by shape alone is no offer. A category that
+        only emoji or one ambiguous term (weight under ``AMBIGUOUS``) speaks for is
+        dropped if its score without that lexicon evidence would not pass ("🔫🔫🔫" or
+        the cannabis strain "AK-47" support a category, never decide it alone), and its
+        score becomes that score, so that chat verdicts do not count it either."""
+        n = len(self.categories)
+        signals = np.array([a.signals for a in analyses]).reshape(len(analyses), len(DENSE))
+        passed[:, n] &= signals[:, SALE_CUES].any(axis=1)
+        rows = np.flatnonzero(passed[:, :n].any(axis=1))
+        if not len(rows):
+            return
+        logits = np.log(probabilities[rows, :n]) - np.log1p(-probabilities[rows, :n])
+        limits = np.log(self.weights.thresholds[:n]) - np.log1p(-self.weights.thresholds[:n])
+        for row, logit in zip(rows.tolist(), logits, strict=True):
+            terms: dict[str, dict[str, float]] = {}
+            for term, category, role, weight, *_ in analyses[row].hits:
+                if role == "category" and category is not None:
+                    terms.setdefault(category, {})[term] = weight
+            for i in np.flatnonzero(passed[row, :n]).tolist():
+                found = terms.get(self.categories[i])
+                if not found or not (all(not ch.isalpha() for t in found for ch in t)
+                                     or (len(found) == 1 and max(found.values()) < AMBIGUOUS)):
+                    continue
+                lexical = float(signals[row, _LEXICAL[i]] @ self.dense_t[_LEXICAL[i] + N_HASHED, i])
+                if logit[i] - lexical < limits[i]:
+                    passed[row, i] = False
+                    probabilities[row, i] = 1.0 / (1.0 + np.exp(lexical - logit[i]))
 
     def annotate(self, messages: Sequence[Message], *, batch: int = 1000) -> None:
         """The classification stage: set the verdict of every message that has text
@@ -135,80 +173,20 @@ class Classifier:
             for message, verdict in zip(part, verdicts, strict=True):
                 message.verdict = verdict
 
-    def _evidence(self, analysis: Analysis, above: Sequence[int],
-                  offer: bool) -> list[dict[str, Any]]:
-        """The lexicon hits and prices behind a verdict (the model's features follow).
+    def _evidence(self, analysis: Analysis, above: Sequence[int], offer: bool,
+                  features: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """The evidence of one verdict, written for people (``evidence.verdict_evidence``):
+        its terms, prices and indicators, then the model's part (``features``)."""
+        return verdict_evidence(analysis, [self.categories[i] for i in above], offer, features)
 
-        Evidence is shown and stored as it is, so no card, IBAN or phone number may be in
-        it: a term with a digit is cut from the message with those numbers masked
-        (``mask_sensitive`` sees each number whole there, not just the piece a term
-        covers). A price needs nothing: no number that is part of one is a price."""
-        wanted = set(map(self.categories.__getitem__, above))
-        evidence: list[dict[str, Any]] = []
-        masked: str | None = None
-        for term, category, role, weight, start, end, text in analysis.hits:
-            # Offer cues if it is an offer; terms and counter-words of its categories.
-            if offer if role == "offer" else category in wanted:
-                if _DIGIT.search(text):
-                    masked = masked or mask_sensitive(analysis.text)
-                    text = masked[start:end]
-                evidence.append({"kind": "term", "text": text, "term": term,
-                                 "category": category, "role": role, "weight": weight,
-                                 "start": start, "end": end})
-        if offer:
-            for p in analysis.prices:
-                evidence.append({"kind": "price", "text": analysis.text[p.start:p.end],
-                                 "amount": p.amount, "currency": p.currency,
-                                 "start": p.start, "end": p.end})
-        return evidence
-
-    def _features(self, encoded: Encoded,
-                  aboves: Sequence[Sequence[int]]) -> dict[int, list[dict[str, Any]]]:
-        """For each message with categories: per category (in order), the (up to) five
-        features that pushed its score up most, as evidence.
-
-        Done for the whole batch at once: every (message, category) pair gets the
-        entries of the message's row, and one sort orders them by pair, then by
-        contribution."""
-        pair_rows = np.array([row for row, above in enumerate(aboves) for _ in above],
-                             dtype=np.int64)
-        if not len(pair_rows):
-            return {}
-        pair_categories = np.array([i for above in aboves for i in above], dtype=np.int64)
-        matrix = encoded.matrix
-        first = matrix.indptr[pair_rows]
-        sizes = matrix.indptr[pair_rows + 1] - first
-        pair = np.repeat(np.arange(len(pair_rows)), sizes)
-        entry = np.arange(len(pair)) - np.repeat(np.cumsum(sizes) - sizes - first, sizes)
-        columns = matrix.indices[entry]
-        # dense_t holds a feature's weights for all outputs in one cache line
-        contribution = matrix.data[entry] * self.dense_t[columns, pair_categories[pair]]
-        useful = np.flatnonzero(contribution > 0)
-        # By pair, then largest contribution first: 1 / (1 + c) is in (0, 1) and falls as
-        # c grows (one float sort is several times faster than a lexsort).
-        order = useful[np.argsort(pair[useful] + 1.0 / (1.0 + contribution[useful]))]
-        # The rank of each entry within its pair: keep the first five.
-        starts = np.flatnonzero(np.diff(pair[order], prepend=-1))
-        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
-        kept = order[rank < 5]
-        kept_rows = pair_rows[pair[kept]]
-        kept_columns = columns[kept]
-        hashed = kept_columns < N_HASHED
-        names = iter(encoded.names(kept_rows[hashed], kept_columns[hashed]))
-        categories = self.categories
-        features: dict[int, list[dict[str, Any]]] = {}
-        for row, category, column, weight in zip(
-                kept_rows.tolist(), pair_categories[pair[kept]].tolist(), kept_columns.tolist(),
-                contribution[kept].round(4).tolist(), strict=True):
-            feature = next(names) if column < N_HASHED else DENSE[column - N_HASHED]
-            entry = {"kind": "feature",
-                     "feature": mask_sensitive(feature) if _DIGIT.search(feature) else feature,
-                     "category": categories[category], "weight": weight}
-            if row in features:
-                features[row].append(entry)
-            else:
-                features[row] = [entry]
-        return features
+    def _features(self, encoded: Encoded, aboves: Sequence[Sequence[int]],
+                  analyses: Sequence[Analysis], offers: Sequence[bool], *,
+                  debug: bool = False) -> dict[int, list[dict[str, Any]]]:
+        """Per message with categories or an offer, the model's part of the evidence
+        (``evidence.model_evidence``): the words behind the n-grams that pushed a category
+        (or the offer) with no term up most, and with ``debug`` the features themselves."""
+        return model_evidence(encoded, aboves, analyses, self.dense_t, self.categories,
+                              offers=offers, debug=debug)
 
 
 def _above(passed: np.ndarray, probabilities: np.ndarray) -> list[tuple[int, ...]]:
@@ -227,6 +205,12 @@ def _above(passed: np.ndarray, probabilities: np.ndarray) -> list[tuple[int, ...
     for start, end in itertools.pairwise([*starts, len(categories)]):
         aboves[int(rows[start])] = tuple(categories[start:end])
     return aboves
+
+
+# Per category, the dense features that carry its lexicon evidence.
+_LEXICAL = [np.array([DENSE.index(f"{kind}:{c}")
+                      for kind in ("lexicon", "top-term", "title-term", "offered-term")])
+            for c in IDS]
 
 
 def outputs() -> tuple[str, ...]:

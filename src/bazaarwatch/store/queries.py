@@ -13,9 +13,13 @@ from typing import Any
 
 import orjson
 
+from bazaarwatch.classify.chats import ChatVerdict
+from bazaarwatch.classify.evidence import says
 from bazaarwatch.dates import FIRST, LAST
 from bazaarwatch.errors import InputError
 from bazaarwatch.indicators.redaction import SENSITIVE, mask_sensitive, redact_text
+from bazaarwatch.store import chat_verdicts
+from bazaarwatch.store.sql import select_in
 from bazaarwatch.store.sqlite import Case
 
 MARK_START, MARK_END = "\x02", "\x03"
@@ -83,11 +87,13 @@ def search(case: Case, query: str, *, limit: int = 50,
             SELECT m.chat_id, c.name AS chat_name, m.message_id, m.date,
                    m.sender_id, s.name AS sender_name, m.text,
                    highlight(messages_fts, 0, ?, ?) AS marked,
-                   {_SENSITIVE_SPANS} AS sensitive, {_EDITS} AS edits
+                   {_SENSITIVE_SPANS} AS sensitive, {_EDITS} AS edits,
+                   v.evidence AS evidence
             FROM messages_fts
             JOIN messages m ON m.rowid = messages_fts.rowid
             JOIN chats c ON c.id = m.chat_id
             LEFT JOIN senders s ON s.id = m.sender_id
+            LEFT JOIN verdicts v ON v.message_rowid = m.rowid
             WHERE messages_fts MATCH ?
             ORDER BY rank LIMIT ?""", (start_mark, end_mark, query, limit))
     except sqlite3.OperationalError as e:
@@ -105,6 +111,11 @@ def search(case: Case, query: str, *, limit: int = 50,
             _masked(row, "chat_name", "sender_name")
         row["snippet"] = snippet(text, matches)
         row["edits"] = _edits(row["edits"], reveal=reveal)
+        # What the verdict's evidence says, each line once (masked: stored evidence
+        # from before it was masked at classification).
+        evidence = row.pop("evidence")
+        row["says"] = [mask_sensitive(line) for line in
+                       says(orjson.loads(evidence) if evidence else [], limit=8)]
         found.append(row)
     return found
 
@@ -264,8 +275,16 @@ def indicator_counts(case: Case) -> list[dict[str, Any]]:
 
 
 def channels(case: Case) -> list[dict[str, Any]]:
-    """Per chat: messages, top category, category counts, offer rate, bots, indicators
-    (names with their card, IBAN and phone numbers masked)."""
+    """Per chat: its verdict (``kind``, ``shares`` of its categories best first,
+    ``confidence``, ``evidence``: the best messages), and its figures: messages,
+    classified, offers, flagged, category counts, offer rate, bots, indicators. Names and
+    evidence texts have their card, IBAN and phone numbers masked.
+
+    ``top_category`` is the verdict's first category (None for a chat that is not
+    illicit). Illicit chats come first, surest first; then the others, the nearest to
+    illicit first. Verdicts missing from the case are computed (see
+    ``chat_verdicts.verdicts``)."""
+    judged = chat_verdicts.verdicts(case)
     profiles: dict[str, dict[str, Any]] = {}
     for r in case.query("""
             SELECT c.id AS chat_id, c.name, c.type, count(m.rowid) AS messages,
@@ -276,7 +295,15 @@ def channels(case: Case) -> list[dict[str, Any]]:
             LEFT JOIN verdicts v ON v.message_rowid = m.rowid
             GROUP BY c.id"""):
         profile = _masked(dict(r), "name")
-        profile.update(top_category=None, categories={}, bots=[], indicators={})
+        verdict = judged.get(profile["chat_id"])
+        profile.update(
+            kind=verdict.kind if verdict else "unknown",
+            top_category=verdict.categories[0][0] if verdict and verdict.categories else None,
+            shares=[{"category": c, "share": share}
+                    for c, share in (verdict.categories if verdict else [])],
+            confidence=verdict.confidence if verdict else None,
+            posts=verdict.posts if verdict else None,
+            evidence=[], categories={}, bots=[], indicators={})
         profile["offer_rate"] = (round(profile["offers"] / profile["classified"], 4)
                                  if profile["classified"] else 0.0)
         profiles[profile["chat_id"]] = profile
@@ -285,8 +312,6 @@ def channels(case: Case) -> list[dict[str, Any]]:
             JOIN messages m ON m.rowid = v.message_rowid, json_each(v.categories) je
             GROUP BY m.chat_id, je.value ORDER BY count(*) DESC, je.value"""):
         profiles[chat_id]["categories"][category] = count
-        if profiles[chat_id]["top_category"] is None:
-            profiles[chat_id]["top_category"] = category
     for chat_id, bot in case.db.execute("""
             SELECT DISTINCT chat_id, via_bot FROM messages WHERE via_bot IS NOT NULL
             UNION SELECT c.id, coalesce(c.name, c.id) FROM chats c WHERE c.type = 'bot_chat'
@@ -298,7 +323,46 @@ def channels(case: Case) -> list[dict[str, Any]]:
             JOIN indicators i ON i.id = mi.indicator_id
             GROUP BY m.chat_id, i.type ORDER BY 3 DESC"""):
         profiles[chat_id]["indicators"][kind] = count
-    return sorted(profiles.values(), key=lambda p: (-p["flagged"], -p["messages"]))
+    _add_evidence(case, profiles, judged)
+    return sorted(profiles.values(), key=_illicit_first)
+
+
+def _illicit_first(profile: dict[str, Any]) -> tuple[Any, ...]:
+    confidence = profile["confidence"] or 0.0
+    illicit = profile["kind"] not in ("not-illicit", "unknown")
+    return (not illicit, -confidence if illicit else confidence, -profile["flagged"],
+            -profile["messages"], profile["chat_id"])
+
+
+def _add_evidence(case: Case, profiles: dict[str, dict[str, Any]],
+                  judged: dict[str, ChatVerdict]) -> None:
+    """Each chat's ``evidence``: its verdict's messages, best first, as {message_id, date,
+    text (masked, at most ~200 characters), categories, score (for the chat's first
+    category)}."""
+    wanted = [(rowid,) for chat_id, verdict in judged.items() if chat_id in profiles
+              for rowid in verdict.evidence]
+    if not wanted:
+        return
+    found = {}
+    for rowid, message_id, date, text, categories, scores, sensitive in select_in(
+            case.db, f"""SELECT m.rowid, m.message_id, m.date, m.text, v.categories, v.scores,
+                               {_SENSITIVE_SPANS}
+                        FROM messages m JOIN verdicts v ON v.message_rowid = m.rowid""",
+            "m.rowid", wanted):
+        found[rowid] = (message_id, date, redact_text(text, orjson.loads(sensitive)),
+                        orjson.loads(categories), orjson.loads(scores))
+    for chat_id, profile in profiles.items():
+        verdict = judged.get(chat_id)
+        if verdict is None or not verdict.categories:
+            continue
+        first = verdict.categories[0][0]
+        for rowid in verdict.evidence:
+            if rowid not in found:  # a message deleted from the case by hand
+                continue
+            message_id, date, text, categories, scores = found[rowid]
+            profile["evidence"].append({
+                "message_id": message_id, "date": date, "text": snippet(text, ()),
+                "categories": categories, "score": round(float(scores.get(first, 0.0)), 4)})
 
 
 def flagged_messages(case: Case, *, per_chat: int = 5) -> list[dict[str, Any]]:

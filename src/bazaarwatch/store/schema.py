@@ -159,6 +159,25 @@ CREATE TABLE message_edits (
 );
 CREATE INDEX message_edits_message ON message_edits(message_rowid);
 """),
+    (5, "chat verdicts", """
+-- What each chat is, decided from all its posts (``classify.chats.decide``): its kind
+-- (shop, marketplace, sharing, discussion, not-illicit), its categories (JSON list of
+-- {"category", "share"}, best first; share = part of its distinct posts), how sure
+-- (0..1), the evidence (JSON list of message rowids, best first), and how many distinct
+-- posts and offers it was decided from. A write of a chat's messages deletes its row in
+-- the same transaction (``Case.write``): a chat without a row is one to (re)compute, so a
+-- killed ingest, or a case from before this migration, is completed by the next ingest or
+-- the next command that reads verdicts (see ``store.chat_verdicts``).
+CREATE TABLE chat_verdicts (
+    chat_id TEXT PRIMARY KEY REFERENCES chats(id),
+    kind TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    evidence TEXT NOT NULL,
+    posts INTEGER NOT NULL,
+    offers INTEGER NOT NULL
+);
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -383,6 +383,7 @@ class Case:
             if any(m.indicators for m in messages):
                 indicators.store(db, self.link_key, written, keep_sensitive=keep_sensitive)
             _store_verdicts(db, written)
+            _stale_chats(db, written)
             result.added = inserted
             return
         db.execute("ROLLBACK TO fresh")
@@ -428,6 +429,7 @@ class Case:
         indicators.store(db, self.link_key, written, replaced=[u[-1] for u in updates],
                          keep_sensitive=keep_sensitive)
         _store_verdicts(db, written)
+        _stale_chats(db, written)
         result.added = len(inserts)
         result.updated = len(updates)
         result.rewritten = max(rewritten, 0)
@@ -488,6 +490,14 @@ def _store_verdicts(db: sqlite3.Connection, written: Sequence[tuple[int, Message
         [(rowid, v.categories[0] if v.categories else None, _json.encode(v.categories).decode(),
           v.offer, _json.encode(v.scores).decode(), _json.encode(v.evidence).decode())
          for rowid, m in written if (v := m.verdict) is not None])
+
+
+def _stale_chats(db: sqlite3.Connection, written: Sequence[tuple[int, Message]]) -> None:
+    """Forget the chat verdict of each chat a batch wrote to, in the batch's transaction:
+    a chat without one is recomputed (``store.chat_verdicts.refresh``), so a verdict is
+    never older than its chat's messages, even after a kill."""
+    db.executemany("DELETE FROM chat_verdicts WHERE chat_id = ?",
+                   [(chat_id,) for chat_id in {m.chat.id for _, m in written}])
 
 
 def _edit(edited: int | None) -> int:

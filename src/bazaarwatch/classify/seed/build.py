@@ -68,10 +68,25 @@ CHAT = 650
 SALES = 230
 # Catalogue entries: one product line as a shop bot's menu or a market lists it.
 ITEMS_PER_CATEGORY = 180
-ITEMS_OVERRIDE = {"drugs": 450}  # the widest trade: strains, pills, chemicals, units
+ITEMS_OVERRIDE = {"drugs": 450,  # the widest trade: strains, pills, chemicals, units
+                  "scam": 260, "pirated-content": 230, "personal-data": 220, "accounts": 220}
 LEGIT_ITEMS = 1400
+# The trades whose wording varies most (scam pitches, data leaks, app mods) get more offers.
+OFFERS_OVERRIDE = {"scam": 260, "personal-data": 190, "accounts": 190,
+                   "pirated-content": 190, "hacking": 190}
+TALK_OVERRIDE = {"scam": 90}
+# Scam texts that sell nothing (prize notices, testimonials, "team" recruiting): scam, no offer.
+SPAM = 260
+# Short texts that sell nothing (greetings, reactions, weather, headlines, questions), so
+# that a short text is not taken for a catalogue entry.
+SHORT_CHAT = 2000
+# News and channel posts with a subscribe / feedback bot or a link under them: a bot handle
+# or a t.me link alone does not make an offer.
+NEWS = 600
+P_FOOTER = 0.12  # share of chat and hard negatives that carry a channel footer
 
 MIN_WORDS = 2
+MIN_WORDS_SHORT = 1  # "hello", "gm": short chat may be one word
 MAX_WORDS = 60
 MAX_TRIES = 80
 
@@ -530,12 +545,12 @@ class Composer:
         rng.shuffle(parts)
         return _join(parts, rng.choice((". ", "\n", " ", "! ")), lang)
 
-    def accept(self, text: str, lang: str) -> bool:
+    def accept(self, text: str, lang: str, min_words: int = MIN_WORDS) -> bool:
         text = text.strip()
         if _SLOT.search(text):
             raise ValueError(f"unfilled slot in {text!r}")
         words = _word_count(text, lang)
-        if not MIN_WORDS <= words <= MAX_WORDS:
+        if not min_words <= words <= MAX_WORDS:
             return False
         key = skeleton(text)
         if not key or text in self.seen_texts or key in self.seen_skeletons:
@@ -545,14 +560,14 @@ class Composer:
         return True
 
     def make(self, compose: Callable[[], Composed], offer: bool, what: str, *,
-             p_obfuscate: float) -> Example:
+             p_obfuscate: float, min_words: int = MIN_WORDS) -> Example:
         """A new example from ``compose``, tried until its text and skeleton are new."""
         for _ in range(MAX_TRIES):
             text, lang, labels = compose()
             if self.rng.random() < p_obfuscate:
                 text = obfuscate(text, self.rng)
             text = text.strip()
-            if self.accept(text, lang):
+            if self.accept(text, lang, min_words):
                 ordered = [c for c in CATEGORIES if c in labels]
                 return Example(text=text, labels=ordered, offer=offer, lang=lang)
         raise RuntimeError(f"banks too small: no new distinct text for {what} "
@@ -635,6 +650,8 @@ class Composer:
             text = f"{text}\n{self.fill(rng.choice(chatter[('newspost', lang)]), lang)}"
         if rng.random() < 0.15:
             text = f"{self.reply(lang)} {text}"
+        if rng.random() < P_FOOTER:
+            text = f"{text}\n{self.footer(lang)}"
         return self.decorate(text, [category], 0.06, 0.15), lang, []
 
     def product(self, sections: Sections, section: str) -> tuple[str, str]:
@@ -698,7 +715,56 @@ class Composer:
         text = _join(parts, rng.choice(("\n", ". ", "! ")), lang)
         if rng.random() < 0.2:
             text = f"{self.reply(lang)} {text}"
+        if rng.random() < P_FOOTER:
+            text = f"{text}\n{self.footer(lang)}"
         return self.decorate(text, [], 0.0, 0.15), lang, []
+
+    def footer(self, lang: str) -> str:
+        """A channel footer: subscribe, feedback bot, join link (sells nothing)."""
+        lines = self.banks.chatter.get(("footer", lang)) or self.banks.chatter[("footer", "en")]
+        return self.fill(self.rng.choice(lines), lang)
+
+    def short(self) -> Composed:
+        """A few words that sell nothing: a greeting, a reaction, the weather, a headline."""
+        rng = self.rng
+        lang = self.lang(self.langs_with(self.banks.chatter, "short"))
+        lines = self.banks.chatter[("short", lang)]
+        count = rng.choices((1, 2), weights=(60, 40))[0]
+        parts = [self.fill(line, lang) for line in self.deal(lines, count)]
+        text = _join(parts, rng.choice((". ", " ", "\n", "! ")), lang)
+        if rng.random() < 0.15:
+            text = f"{self.reply(lang)} {text}"
+        return self.decorate(text, [], 0.0, 0.2), lang, []
+
+    def news(self) -> Composed:
+        """A news or channel post with its footer (a bot handle, a link): not an offer."""
+        rng = self.rng
+        lang = self.lang(self.langs_with(self.banks.chatter, "news"))
+        roll = rng.random()
+        if roll < 0.6:
+            body = self.fill(self.deal(self.banks.chatter[("news", lang)])[0], lang)
+        elif roll < 0.8 and self.banks.chatter.get(("short", lang)):
+            body = self.fill(self.deal(self.banks.chatter[("short", lang)])[0], lang)
+        else:
+            body = self.chat_line(lang)
+        pre = self.banks.chatter.get(("newspre", lang))
+        if pre and rng.random() < 0.4:
+            body = f"{self.fill(rng.choice(pre), lang)} {body}"
+        text = f"{body}\n{self.footer(lang)}" if rng.random() < 0.85 else \
+            f"{body} {self.footer(lang)}"
+        return self.decorate(text, [], 0.0, 0.15), lang, []
+
+    def spam(self) -> Composed:
+        """A scam text that sells nothing: a prize notice, a testimonial, a recruiting call."""
+        rng = self.rng
+        sections = self.banks.categories["scam"]
+        lang = self.lang(self.langs_with(sections, "spam"))
+        count = rng.choices((1, 2), weights=(65, 35))[0]
+        parts = [self.fill(line, lang) for line in self.deal(sections[("spam", lang)], count)]
+        text = _join(parts, rng.choice((". ", "\n", " ")), lang)
+        if rng.random() < 0.15:
+            text = f"{self.reply(lang)} {text}"
+        return self.decorate(text, ["scam"], 0.1, 0.15), lang, ["scam"]
 
     def sale(self) -> Composed:
         product, lang = self.product(self.banks.chatter, "sale")
@@ -713,8 +779,10 @@ def build(seed: int = DEFAULT_SEED, *, banks_dir: Path = BANKS_DIR) -> list[Exam
     plan: list[tuple[int, Callable[[], Composed], bool, str, float]] = []
     for c in CATEGORIES:
         plan += [
-            (OFFERS_PER_CATEGORY, partial(composer.offer, (c,)), True, f"{c} offer", 0.15),
-            (TALK_PER_CATEGORY, partial(composer.talk, c), False, f"{c} talk", 0.08),
+            (OFFERS_OVERRIDE.get(c, OFFERS_PER_CATEGORY), partial(composer.offer, (c,)), True,
+             f"{c} offer", 0.15),
+            (TALK_OVERRIDE.get(c, TALK_PER_CATEGORY), partial(composer.talk, c), False,
+             f"{c} talk", 0.08),
             (NEG_PER_CATEGORY, partial(composer.negative, c), False, f"{c} negative", 0.04),
             (LEGIT_PER_CATEGORY, partial(composer.legit, c), True, f"{c} legit offer", 0.03),
             (ITEMS_OVERRIDE.get(c, ITEMS_PER_CATEGORY), partial(composer.item, c), True,
@@ -731,8 +799,12 @@ def build(seed: int = DEFAULT_SEED, *, banks_dir: Path = BANKS_DIR) -> list[Exam
     plan += [(CHAT, composer.chat, False, "chat", 0.03), (SALES, composer.sale, True, "sale", 0.03),
              (LEGIT_ITEMS, composer.legit_item, True, "legit item", 0.03)]
 
+    plan += [(SPAM, composer.spam, False, "scam spam", 0.05),
+             (NEWS, composer.news, False, "news", 0.02)]
     out = [composer.make(compose, offer, what, p_obfuscate=p)
            for count, compose, offer, what, p in plan for _ in range(count)]
+    out += [composer.make(composer.short, False, "short chat", p_obfuscate=0.0,
+                          min_words=MIN_WORDS_SHORT) for _ in range(SHORT_CHAT)]
     rng.shuffle(out)
     return out
 

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 
 from bazaarwatch import __version__
+from bazaarwatch.classify.evidence import says
 from bazaarwatch.dates import show_date
 from bazaarwatch.errors import OutputError
 from bazaarwatch.indicators.redaction import mask_sensitive
@@ -49,6 +50,14 @@ def _date(ts: int | None) -> str:
 
 
 _env.filters["date"] = _date
+
+
+def _says(evidence: Any) -> list[str]:
+    """A verdict's evidence as an analyst reads it: each line once, no model features."""
+    return says(evidence, limit=8) if isinstance(evidence, list) else []
+
+
+_env.filters["says"] = _says
 
 
 def volume_chart(rows: list[dict[str, Any]], *, width: int = 720,

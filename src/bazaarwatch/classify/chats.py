@@ -1,0 +1,145 @@
+"""The per-chat verdict: what a chat sells, whether it is a shop, and how sure that is.
+
+Analysts read a case chat by chat, so the question is "what does this channel trade in?",
+not "which of its posts pass a threshold?". A vote of thresholded posts throws most of
+the information away: a channel whose every post falls just under a threshold gets
+nothing, and one repost copied forty times outvotes everything else. So the verdict is
+decided from the chat's whole score distribution:
+
+- reposts and near-duplicates count once (posts are keyed by their skeleton: lower case,
+  no digits, links, handles or punctuation);
+- a post counts for a category when the category is in its verdict or when it scores
+  ``CHAT_SCORE`` for it: a message's threshold is set for one message alone, and a chat
+  of many posts just under it says more than any one of them;
+- categories are ranked by the mean of their ten best scores in the chat; a further
+  category must weigh (the sum of its scores over ``FLOOR``) at least ``RELATIVE`` of the
+  first; a category's share is the part of the distinct posts that count for it;
+- a chat that is mostly one category's posts lifts its own ambiguous lines (a bare menu
+  line, a product name) to that category when they score at least ``LIFT`` for it;
+- a chat needs at least ``MIN_POSTS`` distinct posts of a category (fewer in a chat of
+  under thirty), and ``MIN_SHARE`` of its posts, before it gets that category: one
+  stray hit in a benign chat never makes it a shop.
+
+The kind says how the trade is done: ``shop`` (offers from one seller), ``marketplace``
+(offers from several senders of a group), ``sharing`` (illicit goods posted without
+offers: free leaks, cracks, tools), ``discussion`` (a group that talks about the trade),
+``not-illicit``.
+
+Pure: it takes the posts and their verdicts and returns a verdict; ``store`` reads the
+posts of a case and keeps the result.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bazaarwatch.classify.taxonomy import IDS
+
+KINDS = ("shop", "marketplace", "sharing", "discussion", "not-illicit")
+FLOOR = 0.15  # a score under this says nothing about the chat
+CHAT_SCORE = 0.5  # a post this likely a category's counts for it in its chat
+LIFT = 0.3  # a post this close to the chat's main category counts for it
+MIN_POSTS = 3  # distinct posts a category needs in a chat
+MIN_SHARE = 0.05  # of a chat's distinct posts
+RELATIVE = 0.25  # a further category needs this part of the first one's weight
+OFFER_SHARE = 0.25  # of a category's posts that offer, for a shop or a marketplace
+SELLERS = 3  # senders that offer, for a group to be a marketplace
+EVIDENCE = 5
+
+_SKELETON = re.compile(r"https?://\S+|t\.me/\S+|@\w+|[\d\W_]+")
+
+
+@dataclass(frozen=True)
+class Post:
+    """One message of a chat as the chat verdict sees it."""
+
+    key: object  # what names the message to the caller (a rowid)
+    text: str
+    scores: Mapping[str, float]
+    categories: Sequence[str]  # the message's own verdict, best first
+    offer: bool
+    sender: str | None = None
+
+
+@dataclass
+class ChatVerdict:
+    kind: str
+    categories: list[tuple[str, float]]  # (category, share of distinct posts), best first
+    confidence: float
+    evidence: list[object] = field(default_factory=list)  # keys of the posts that show it
+    posts: int = 0  # distinct posts with text
+    offers: int = 0  # distinct posts that offer
+
+
+def skeleton(text: str) -> str:
+    """What is left of a post once the parts that change between reposts are gone."""
+    return " ".join(_SKELETON.sub(" ", text.lower()).split())
+
+
+def decide(posts: Sequence[Post], *, group: bool = False) -> ChatVerdict:
+    """The verdict on one chat from its posts (``group``: several people post in it)."""
+    distinct: dict[str, Post] = {}
+    for post in posts:
+        key = skeleton(post.text) or post.text
+        if key not in distinct:
+            distinct[key] = post
+    unique = list(distinct.values())
+    n = len(unique)
+    if not n:
+        return ChatVerdict("not-illicit", [], 1.0)
+    weight = {c: 0.0 for c in IDS}
+    given: dict[str, list[Post]] = {c: [] for c in IDS}
+    for post in unique:
+        for c in IDS:
+            s = post.scores.get(c, 0.0)
+            if s >= FLOOR:
+                weight[c] += s
+        for c in IDS:
+            if c in post.categories or post.scores.get(c, 0.0) >= CHAT_SCORE:
+                given[c].append(post)
+    needed = _needed(n)
+    kept = [c for c in IDS if len(given[c]) >= needed]
+    strength = {c: _top_mean(unique, c) for c in kept}
+    kept.sort(key=lambda c: -strength[c])
+    if kept:
+        kept = [c for c in kept if weight[c] >= RELATIVE * weight[kept[0]]]
+        for post in unique:
+            if not post.categories and post.scores.get(kept[0], 0.0) >= LIFT:
+                given[kept[0]].append(post)
+    offered = sum(p.offer for p in unique)
+    if not kept:
+        strongest = max((min(1.0, len(given[c]) / needed) * _top_mean(unique, c)
+                         for c in IDS if given[c]), default=0.0)
+        return ChatVerdict("not-illicit", [], round(1.0 - 0.5 * strongest, 3), posts=n,
+                           offers=offered)
+    first = kept[0]
+    supporting = given[first]
+    offers = [p for p in supporting if p.offer]
+    if len(offers) >= OFFER_SHARE * len(supporting):
+        sellers = {p.sender for p in offers if p.sender}
+        kind = "marketplace" if group and len(sellers) >= SELLERS else "shop"
+    else:
+        kind = "discussion" if group else "sharing"
+    total = sum(weight[c] for c in kept)
+    amount = 1.0 - math.exp(-len(supporting) / 5)
+    confidence = amount * (0.5 + 0.5 * weight[first] / total) * _top_mean(unique, first)
+    evidence = heapq.nlargest(EVIDENCE, supporting, key=lambda p: p.scores.get(first, 0.0))
+    return ChatVerdict(kind, [(c, round(len(given[c]) / n, 4)) for c in kept],
+                       round(confidence, 3), [p.key for p in evidence], n, offered)
+
+
+def _needed(n: int) -> float:
+    """Distinct posts a category needs in a chat of ``n``: one in a chat of under ten
+    posts (one post is much of it), one more per ten posts up to ``MIN_POSTS``, and
+    ``MIN_SHARE`` of them in a long chat."""
+    return max(min(MIN_POSTS, 1 + n // 10), MIN_SHARE * n)
+
+
+def _top_mean(posts: Sequence[Post], category: str, k: int = 10) -> float:
+    """The mean of the ``k`` best scores for ``category``."""
+    best = heapq.nlargest(k, (p.scores.get(category, 0.0) for p in posts))
+    return sum(best) / len(best) if best else 0.0

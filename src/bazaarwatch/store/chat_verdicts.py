@@ -1,0 +1,164 @@
+"""The chat verdicts of a case: what each chat is, kept in the ``chat_verdicts`` table.
+
+``classify.chats.decide`` judges a chat from all its posts; this reads a case's posts one
+chat at a time (memory holds one chat, never the case), and keeps each chat's verdict.
+
+A write of messages deletes their chats' verdicts in the same transaction (``Case.write``),
+so "no row" means "to compute": ``refresh`` computes exactly those. Ingest calls it at its
+end; ``verdicts`` (for ``channels`` and the report) calls it too on a writable case, which
+completes a killed ingest and a case made before chat verdicts existed. A read-only case
+cannot be written: its missing verdicts are computed in memory, the same way, each time.
+
+Each chat is read, judged and stored in one transaction, so a verdict is never stored
+for posts that another process's ingest changed meanwhile (see ``store``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import orjson
+
+from bazaarwatch.classify.chats import ChatVerdict, Post, decide
+from bazaarwatch.classify.taxonomy import IDS
+from bazaarwatch.store.sqlite import Case, explain
+
+_INDEX = {category: i for i, category in enumerate(IDS)}
+_SQLITE_BUSY = 5  # the primary result code of SQLITE_BUSY and SQLITE_BUSY_SNAPSHOT
+
+_POSTS = """
+SELECT m.rowid, m.text, m.sender_id, v.categories, v.offer, v.scores
+FROM messages m JOIN verdicts v ON v.message_rowid = m.rowid
+WHERE m.chat_id = ? AND m.kind = 'message'
+ORDER BY m.date, m.rowid"""
+
+_UPSERT = """
+INSERT INTO chat_verdicts (chat_id, kind, categories, confidence, evidence, posts, offers)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (chat_id) DO UPDATE SET kind = excluded.kind, categories = excluded.categories,
+    confidence = excluded.confidence, evidence = excluded.evidence, posts = excluded.posts,
+    offers = excluded.offers"""
+
+
+class _Scores(Mapping[str, float]):
+    """A post's category scores in 60 bytes instead of a dict's kilobyte: a chat of a
+    million posts is judged in memory."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, scores: Mapping[str, Any]) -> None:
+        self._values = array("f", [scores.get(c) or 0.0 for c in IDS])
+
+    def __getitem__(self, category: str) -> float:
+        return self._values[_INDEX[category]]
+
+    def get(self, category: str, default: Any = None) -> Any:
+        i = _INDEX.get(category)
+        return default if i is None else self._values[i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(IDS)
+
+    def __len__(self) -> int:
+        return len(IDS)
+
+
+def is_group(chat_type: str | None) -> bool:
+    """Whether several people post in a chat of this type: Telegram's ``private_group``,
+    ``private_supergroup`` and ``public_supergroup``, and any other reader's "group"."""
+    return chat_type is not None and "group" in chat_type.lower()
+
+
+def posts(case: Case, chat_id: str) -> list[Post]:
+    """The classified messages of a chat as ``decide`` takes them, oldest first, keyed by
+    rowid. A text seen before in the chat (a repost) is left out: ``decide`` would count
+    it once anyway, and a chat of one post copied a million times takes no memory."""
+    seen: set[str] = set()
+    found = []
+    for rowid, text, sender, categories, offer, scores in case.db.execute(_POSTS, (chat_id,)):
+        if text in seen:
+            continue
+        seen.add(text)
+        found.append(Post(key=rowid, text=text, scores=_Scores(orjson.loads(scores)),
+                          categories=orjson.loads(categories), offer=bool(offer),
+                          sender=sender))
+    return found
+
+
+def judge(case: Case, chat_id: str) -> ChatVerdict:
+    """The verdict on one chat of the case, from its stored posts (not stored)."""
+    row = case.db.execute("SELECT type FROM chats WHERE id = ?", (chat_id,)).fetchone()
+    return decide(posts(case, chat_id), group=is_group(row[0] if row else None))
+
+
+def missing(case: Case) -> list[str]:
+    """The chats without a stored verdict: written to since it was computed, or never."""
+    return [r[0] for r in case.db.execute(
+        "SELECT id FROM chats WHERE id NOT IN (SELECT chat_id FROM chat_verdicts) ORDER BY id")]
+
+
+def store(case: Case, chat_ids: Iterable[str] | None = None) -> dict[str, ChatVerdict]:
+    """(Re)compute and store the verdicts of ``chat_ids`` (every chat when None), one
+    chat per transaction, and return them. A kill leaves the rest to compute later.
+
+    Each chat is read and judged in a read transaction that becomes a write only to store
+    the verdict, so an ingest running in another process is never held up for the time
+    ``decide`` takes. Should that ingest have written meanwhile, or be writing, the
+    verdict is returned but not stored (SQLite refuses to write from a stale snapshot):
+    it stays missing, and the next refresh computes it."""
+    ids = list(chat_ids) if chat_ids is not None else [
+        r[0] for r in case.db.execute("SELECT id FROM chats ORDER BY id")]
+    return {chat_id: _store_one(case, chat_id) for chat_id in ids}
+
+
+def refresh(case: Case) -> dict[str, ChatVerdict]:
+    """Compute and store the verdicts that are missing; return them."""
+    return store(case, missing(case))
+
+
+def verdicts(case: Case) -> dict[str, ChatVerdict]:
+    """Every chat's verdict, by chat id. Missing ones are computed first: stored on a
+    writable case, in memory on a read-only one."""
+    fresh = refresh(case) if not case.read_only else {
+        chat_id: judge(case, chat_id) for chat_id in missing(case)}
+    found = {chat_id: ChatVerdict(kind, [(c["category"], c["share"])
+                                         for c in orjson.loads(categories)],
+                                  confidence, list(orjson.loads(evidence)), posts, offers)
+             for chat_id, kind, categories, confidence, evidence, posts, offers
+             in case.db.execute("SELECT chat_id, kind, categories, confidence, evidence, "
+                                "posts, offers FROM chat_verdicts")}
+    return found | fresh
+
+
+def _store_one(case: Case, chat_id: str) -> ChatVerdict:
+    db = case.db
+    try:
+        db.execute("BEGIN DEFERRED")
+        verdict = judge(case, chat_id)
+        try:
+            db.execute(_UPSERT, (chat_id, *_columns(verdict)))
+        except sqlite3.OperationalError as e:
+            if e.sqlite_errorcode & 0xFF != _SQLITE_BUSY:
+                raise
+            db.execute("ROLLBACK")  # another process wrote or writes: left missing
+            return verdict
+        db.execute("COMMIT")
+    except BaseException as e:
+        if db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        if isinstance(e, sqlite3.Error):
+            raise explain(case.path, e) from e
+        raise
+    return verdict
+
+
+def _columns(verdict: ChatVerdict) -> tuple[Any, ...]:
+    categories = [{"category": c, "share": share} for c, share in verdict.categories]
+    return (verdict.kind, orjson.dumps(categories).decode(), float(verdict.confidence),
+            orjson.dumps(list(verdict.evidence)).decode(), verdict.posts, verdict.offers)
+
