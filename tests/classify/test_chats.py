@@ -153,3 +153,18 @@ def test_a_benign_chat_is_not_illicit_and_order_does_not_change_the_kind(group: 
     assert decide(posts, group=group).kind == "not-illicit"
     shop = carding_offers(30) + benign(30)
     assert decide(shop, group=group).kind == decide(list(reversed(shop)), group=group).kind
+
+
+def test_shares_are_parts_of_the_chat() -> None:
+    """A post counted for a category (it scores over CHAT_SCORE) is not lifted to it a
+    second time: every share stays a part of the chat."""
+    def scored(key: int, text: str, score: float) -> Post:
+        scores = {c: 0.01 for c in IDS} | {"pirated-content": score}
+        return Post(key=key, text=text, scores=scores, categories=[], offer=False)
+
+    posts = ([scored(i, f"mod apk {word(i)} premium unlocked", 0.6) for i in range(10)]
+             + [scored(100 + i, f"menu line {word(i)}", 0.35) for i in range(10)])
+    verdict = decide(posts)
+    assert verdict.categories[0][0] == "pirated-content"
+    assert all(0.0 < share <= 1.0 for _, share in verdict.categories)
+    assert verdict.categories[0][1] == 1.0

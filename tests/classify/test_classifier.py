@@ -93,6 +93,7 @@ def test_news_and_chatter_are_not_flagged(classifier: Classifier, text: str) -> 
     "Central bank keeps the key rate at 16%. Subscribe: @dailynews_bot",
     "привет всем, как дела?",
     "Сегодня в Москве снег, ветер 6 м/с",
+    "✅ 📥 New version is out ✅",
 ])
 def test_no_sale_cue_no_offer(classifier: Classifier, text: str) -> None:
     [verdict] = classifier.classify([text])

@@ -107,9 +107,9 @@ def decide(posts: Sequence[Post], *, group: bool = False) -> ChatVerdict:
     kept.sort(key=lambda c: -strength[c])
     if kept:
         kept = [c for c in kept if weight[c] >= RELATIVE * weight[kept[0]]]
-        for post in unique:
-            if not post.categories and post.scores.get(kept[0], 0.0) >= LIFT:
-                given[kept[0]].append(post)
+        counted = set(map(id, given[kept[0]]))
+        given[kept[0]] += [p for p in unique if id(p) not in counted
+                           and p.scores.get(kept[0], 0.0) >= LIFT and not p.categories]
     offered = sum(p.offer for p in unique)
     if not kept:
         strongest = max((min(1.0, len(given[c]) / needed) * _top_mean(unique, c)

@@ -376,9 +376,10 @@ _SIGNAL = {s: 4 * len(IDS) + i for i, s in enumerate(SIGNALS)}
 (_OFFER_TERMS, _PRICE, _QUANTITY, _CRYPTO_PRICE, _COUNTER, _TITLE, _QUESTION, _OBFUSCATED) = (
     _SIGNAL[s] for s in ("offer_terms", "price", "quantity", "crypto_price", "counter", "title",
                          "question", "obfuscated"))
-#: The signals that say a message offers something for sale: without one of them, a
-#: message is no offer whatever its score (length, a bot handle or a link are no cue).
-SALE_CUES = tuple(_SIGNAL[s] for s in ("offer_terms", "price", "quantity", "wallet"))
+#: The signals that say a message offers something for sale, besides an offer term in
+#: words (``model.Classifier._gate``): without one, a message is no offer whatever its
+#: score (length, a bot handle, a link or an emoji are no cue).
+SALE_CUES = tuple(_SIGNAL[s] for s in ("price", "quantity", "wallet"))
 # Obfuscation as sellers do it: a Latin letter beside a Cyrillic or Greek one inside a
 # word ("Пpoдaм"), or invisible characters. Folding undoes both before the lexicons and
 # n-grams see the text, so the fact is kept as a signal of its own: it marks about a third

@@ -134,15 +134,18 @@ class Classifier:
         """Clear what the model passed on too little (``passed`` and ``probabilities``
         are changed in place).
 
-        An offer needs a sale cue (``features.SALE_CUES``: an offer term, a price, a
-        quantity, a wallet): a score earned by shape alone is no offer. A category that
+        An offer needs a sale cue: an offer term in words ("DM to buy", "в наличии"),
+        or a price, a quantity or a wallet (``features.SALE_CUES``); a score earned by
+        shape alone, or by "✅ 📥", is no offer. A category that
         only emoji or one ambiguous term (weight under ``AMBIGUOUS``) speaks for is
         dropped if its score without that lexicon evidence would not pass ("🔫🔫🔫" or
         the cannabis strain "AK-47" support a category, never decide it alone), and its
         score becomes that score, so that chat verdicts do not count it either."""
         n = len(self.categories)
         signals = np.array([a.signals for a in analyses]).reshape(len(analyses), len(DENSE))
-        passed[:, n] &= signals[:, SALE_CUES].any(axis=1)
+        for row in np.flatnonzero(passed[:, n] & ~signals[:, SALE_CUES].any(axis=1)).tolist():
+            passed[row, n] = any(role == "offer" and any(ch.isalpha() for ch in term)
+                                 for term, _, role, *_ in analyses[row].hits)
         rows = np.flatnonzero(passed[:, :n].any(axis=1))
         if not len(rows):
             return
