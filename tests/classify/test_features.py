@@ -6,17 +6,20 @@ defines."""
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
 
 import numpy as np
 import pytest
 
 from bazaarwatch.classify.features import (
+    _OBFUSCATION,
     DENSE,
     N_HASHED,
     Featurizer,
     _dense,
     _Grams,
+    _obfuscated_rows,
     column,
     ngrams,
 )
@@ -159,3 +162,15 @@ def test_matching_forms_of_a_batch_are_the_steps_one_text_at_a_time(
         assert form.text == steps.text.lower() or len(steps.text.lower()) != len(steps.text)
         assert [form.original(i, i + 1) for i in range(len(form.text))] == [
             steps.original(i, i + 1) for i in range(len(steps.text))]
+
+
+def test_obfuscated_rows_are_what_the_pattern_finds() -> None:
+    """The batch's code-point test finds what ``_OBFUSCATION`` (the definition) finds."""
+    rng = random.Random(5)
+    texts = ["Пpoдaм", "продам iphone", "sel\u200bling", "plain", "ΑΒΓ abc", "abcΑ",
+             "x\u00ady", "Ж", "", "z\ufeff"]
+    texts += ["".join(rng.choice("abcXYZабвЖΣ \u200b\u00ad.,1") for _ in range(rng.randint(0, 8)))
+              for _ in range(2000)]
+    expected = [i for i, t in enumerate(texts) if _OBFUSCATION.search(t)]
+    assert _obfuscated_rows(texts).tolist() == expected
+    assert 0 < len(expected) < len(texts)

@@ -146,25 +146,23 @@ class Classifier:
         for row in np.flatnonzero(passed[:, n] & ~signals[:, SALE_CUES].any(axis=1)).tolist():
             passed[row, n] = any(role == "offer" and any(ch.isalpha() for ch in term)
                                  for term, _, role, *_ in analyses[row].hits)
-        rows = np.flatnonzero(passed[:, :n].any(axis=1))
-        if not len(rows):
-            return
-        logits = np.log(probabilities[rows, :n]) - np.log1p(-probabilities[rows, :n])
+        # Only where every term of a passed category is weak (its best term's weight,
+        # ``top-term``, is under AMBIGUOUS; emoji weigh less) is there anything to check.
+        top = signals[:, _TOP_TERM]
+        rows, columns = np.nonzero(passed[:, :n] & (top > 0) & (top < AMBIGUOUS))
         limits = np.log(self.weights.thresholds[:n]) - np.log1p(-self.weights.thresholds[:n])
-        for row, logit in zip(rows.tolist(), logits, strict=True):
-            terms: dict[str, dict[str, float]] = {}
-            for term, category, role, weight, *_ in analyses[row].hits:
-                if role == "category" and category is not None:
-                    terms.setdefault(category, {})[term] = weight
-            for i in np.flatnonzero(passed[row, :n]).tolist():
-                found = terms.get(self.categories[i])
-                if not found or not (all(not ch.isalpha() for t in found for ch in t)
-                                     or (len(found) == 1 and max(found.values()) < AMBIGUOUS)):
-                    continue
-                lexical = float(signals[row, _LEXICAL[i]] @ self.dense_t[_LEXICAL[i] + N_HASHED, i])
-                if logit[i] - lexical < limits[i]:
-                    passed[row, i] = False
-                    probabilities[row, i] = 1.0 / (1.0 + np.exp(lexical - logit[i]))
+        for row, i in zip(rows.tolist(), columns.tolist(), strict=True):
+            category = self.categories[i]
+            found = {term for term, said, role, *_ in analyses[row].hits
+                     if role == "category" and said == category}
+            if len(found) > 1 and any(ch.isalpha() for term in found for ch in term):
+                continue  # several words speak for it
+            p = float(probabilities[row, i])
+            lexical = float(signals[row, _LEXICAL[i]] @ self.dense_t[_LEXICAL[i] + N_HASHED, i])
+            logit = np.log(p) - np.log1p(-p) - lexical
+            if logit < limits[i]:
+                passed[row, i] = False
+                probabilities[row, i] = 1.0 / (1.0 + np.exp(-logit))
 
     def annotate(self, messages: Sequence[Message], *, batch: int = 1000) -> None:
         """The classification stage: set the verdict of every message that has text
@@ -210,6 +208,7 @@ def _above(passed: np.ndarray, probabilities: np.ndarray) -> list[tuple[int, ...
     return aboves
 
 
+_TOP_TERM = [DENSE.index(f"top-term:{c}") for c in IDS]
 # Per category, the dense features that carry its lexicon evidence.
 _LEXICAL = [np.array([DENSE.index(f"{kind}:{c}")
                       for kind in ("lexicon", "top-term", "title-term", "offered-term")])
