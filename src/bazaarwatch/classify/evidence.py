@@ -63,7 +63,7 @@ INDICATOR_SAYS = {
     "btc": "bitcoin wallet", "eth": "ethereum wallet", "xmr": "monero wallet",
     "ltc": "litecoin wallet", "trx": "tron wallet", "doge": "dogecoin wallet",
     "bch": "bitcoin cash wallet", "onion": "onion site", "onion_v2": "onion site (v2)",
-    "telegram_bot": "Telegram bot (a shop bot's menu)", "telegram_invite":
+    "telegram_bot": "Telegram bot", "telegram_invite":
     "Telegram invite link", "session_id": "Session messenger id", "tox": "Tox id",
     "xmpp": "XMPP (Jabber) address", "wickr": "Wickr id", "threema": "Threema id",
     "card": "card number", "iban": "bank account (IBAN)", "email": "email address",

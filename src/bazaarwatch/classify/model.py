@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +36,6 @@ from bazaarwatch.model import Indicator, Message, Verdict
 
 FORMAT = "bazaarwatch-classifier-1"
 AMBIGUOUS = 0.45  # a lexicon term weighted under this also has ordinary meanings
-_DIGIT = re.compile(r"\d")
 SHIPPED = Path(__file__).with_name("model.npz")
 
 
