@@ -168,3 +168,13 @@ def test_shares_are_parts_of_the_chat() -> None:
     assert verdict.categories[0][0] == "pirated-content"
     assert all(0.0 < share <= 1.0 for _, share in verdict.categories)
     assert verdict.categories[0][1] == 1.0
+
+
+def test_a_group_whose_vendors_sell_different_things_is_a_marketplace() -> None:
+    """Two carding vendors and two drug vendors: no trade has three sellers, the group has
+    four."""
+    carding = carding_offers(20, senders=("user1", "user2"))
+    drugs = [post(2000 + i, f"mephedrone crystals {word(i)} grams, dm to buy", ["drugs"],
+                  offer=True, sender=("user3", "user4")[i % 2]) for i in range(18)]
+    verdict = decide(carding + drugs + benign(20), group=True)
+    assert verdict.kind == "marketplace"

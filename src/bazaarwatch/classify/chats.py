@@ -120,7 +120,8 @@ def decide(posts: Sequence[Post], *, group: bool = False) -> ChatVerdict:
     supporting = given[first]
     offers = [p for p in supporting if p.offer]
     if len(offers) >= OFFER_SHARE * len(supporting):
-        sellers = {p.sender for p in offers if p.sender}
+        # Sellers of any of the chat's trades: a market's vendors sell different things.
+        sellers = {p.sender for c in kept for p in given[c] if p.offer and p.sender}
         kind = "marketplace" if group and len(sellers) >= SELLERS else "shop"
     else:
         kind = "discussion" if group else "sharing"
