@@ -95,11 +95,10 @@ def decide(posts: Sequence[Post], *, group: bool = False) -> ChatVerdict:
     given: dict[str, list[Post]] = {c: [] for c in IDS}
     for post in unique:
         for c in IDS:
-            s = post.scores.get(c, 0.0)
-            if s >= FLOOR:
-                weight[c] += s
-        for c in IDS:
-            if c in post.categories or post.scores.get(c, 0.0) >= CHAT_SCORE:
+            score = post.scores.get(c, 0.0)
+            if score >= FLOOR:
+                weight[c] += score
+            if score >= CHAT_SCORE or c in post.categories:
                 given[c].append(post)
     needed = _needed(n)
     kept = [c for c in IDS if len(given[c]) >= needed]
@@ -127,7 +126,7 @@ def decide(posts: Sequence[Post], *, group: bool = False) -> ChatVerdict:
         kind = "discussion" if group else "sharing"
     total = sum(weight[c] for c in kept)
     amount = 1.0 - math.exp(-len(supporting) / 5)
-    confidence = amount * (0.5 + 0.5 * weight[first] / total) * _top_mean(unique, first)
+    confidence = amount * (0.5 + 0.5 * weight[first] / total) * strength[first]
     evidence = heapq.nlargest(EVIDENCE, supporting, key=lambda p: p.scores.get(first, 0.0))
     return ChatVerdict(kind, [(c, round(len(given[c]) / n, 4)) for c in kept],
                        round(confidence, 3), [p.key for p in evidence], n, offered)

@@ -70,7 +70,6 @@ INDICATOR_SAYS = {
     "phone": "phone number", "pgp": "PGP key",
 }
 
-INDICATOR_WALLETS = frozenset({"btc", "eth", "xmr", "ltc", "trx", "doge", "bch"})
 
 _SIGNAL_SAYS = {
     "offer_terms": "sale wording (offer cues)", "price": "a price",
@@ -324,14 +323,15 @@ def _indicators(analysis: Analysis) -> list[dict[str, Any]]:
 
 def model_evidence(encoded: Encoded, aboves: Sequence[Sequence[int]],
                    analyses: Sequence[Analysis], weights: np.ndarray,
-                   categories: Sequence[str], *, offers: Sequence[bool] = (),
+                   categories: Sequence[str], *,
                    debug: bool = False) -> dict[int, list[dict[str, Any]]]:
     """Per message with categories, the model's part of its evidence.
 
     By default, for each of its categories that no lexicon term of that category
-    explains, and for an offer (``offers``) with no offer cue and no price: the whole
-    words behind the (up to five) n-grams that pushed the score up most (``words``
-    entries). With ``debug``, for every category, those five features themselves as well
+    explains: the whole words behind the (up to five) n-grams that pushed the score up
+    most (``words`` entries). An offer needs none: the classifier makes no offer without
+    a sale cue (an offer term, a price, a quantity, a wallet), and each has an entry.
+    With ``debug``, for every category, those five features themselves as well
     (``feature`` entries, the dense signals among them).
 
     The features are ranked for the whole batch at once: every (message, output) pair
@@ -339,19 +339,11 @@ def model_evidence(encoded: Encoded, aboves: Sequence[Sequence[int]],
     contribution. ``weights`` is features x outputs (the categories, then ``offer``)."""
     from bazaarwatch.classify.features import DENSE, N_HASHED
 
-    offer = len(categories)
     unexplained = [(row, i) for row, above in enumerate(aboves) if above
                    for i in _unexplained(analyses[row], above, categories)]
-    # An offer is explained by an offer cue, a price, a quantity or a wallet (each has
-    # an entry of its own); the model's words only for one with none of them.
-    unexplained += [(row, offer) for row, is_offer in enumerate(offers)
-                    if is_offer and not analyses[row].prices and not analyses[row].quantity
-                    and not any(hit[2] == "offer" for hit in analyses[row].hits)
-                    and not any(i.type in INDICATOR_WALLETS for i in analyses[row].indicators)]
     features: dict[int, list[dict[str, Any]]] = {}
     if debug:
         pairs = [(row, i) for row, above in enumerate(aboves) for i in above]
-        pairs += [p for p in unexplained if p[1] == offer]
         rows, outputs, columns, contribution = _top(encoded, pairs, weights, hashed=False)
         names = iter(encoded.names(rows[columns < N_HASHED], columns[columns < N_HASHED]))
         for row, output, column, weight in zip(rows.tolist(), outputs.tolist(),
@@ -359,12 +351,9 @@ def model_evidence(encoded: Encoded, aboves: Sequence[Sequence[int]],
                                                strict=True):
             name = next(names) if column < N_HASHED else DENSE[column - N_HASHED]
             shown = mask_sensitive(name) if _DIGIT.search(name) else name
-            entry = {"kind": "feature", "feature": shown, "says": _feature_says(shown, column),
-                     "category": categories[output] if output < offer else None,
-                     "weight": weight}
-            if output == offer:
-                entry["role"] = "offer"
-            features.setdefault(row, []).append(entry)
+            features.setdefault(row, []).append(
+                {"kind": "feature", "feature": shown, "says": _feature_says(shown, column),
+                 "category": categories[output], "weight": weight})
     if not unexplained:
         return features
     # The words: from the n-grams alone, for the outputs no term or cue explains.
@@ -379,8 +368,7 @@ def model_evidence(encoded: Encoded, aboves: Sequence[Sequence[int]],
             message = messages.get(row)
             if message is None:
                 message = messages[row] = _Message(analyses[row])
-            found = words[row, output] = _Words(
-                message, categories[output] if output < offer else None)
+            found = words[row, output] = _Words(message, categories[output])
         found.add(name, weight)
     made: dict[int, list[dict[str, Any]]] = {}
     for (row, _), found in words.items():
@@ -511,7 +499,7 @@ class _Words:
 
     __slots__ = ("category", "found", "message")
 
-    def __init__(self, message: _Message, category: str | None) -> None:
+    def __init__(self, message: _Message, category: str) -> None:
         self.message = message
         self.category = category
         self.found: list[tuple[int, int, float]] = []
@@ -540,16 +528,11 @@ class _Words:
         made = []
         for start, end, weight in self.found:
             text = cut(start, end)
-            if self.category is None:  # the offer
-                made.append({"kind": "words", "text": text,
-                             "says": f"'{text}' (wording the model reads as an offer)",
-                             "role": "offer", "weight": weight, "start": start, "end": end})
-            else:
-                made.append({"kind": "words", "text": text,
-                             "says": f"'{text}' (wording the model links to "
-                                     f"{label(self.category)})",
-                             "category": self.category, "weight": weight,
-                             "start": start, "end": end})
+            made.append({"kind": "words", "text": text,
+                         "says": f"'{text}' (wording the model links to "
+                                 f"{label(self.category)})",
+                         "category": self.category, "weight": weight,
+                         "start": start, "end": end})
         return made
 
 

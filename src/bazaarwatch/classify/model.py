@@ -111,7 +111,7 @@ class Classifier:
         self._gate(passed, probabilities, analyses)
         offers = passed[:, n].tolist()
         aboves = _above(passed[:, :n], probabilities)
-        features = self._features(encoded, aboves, analyses, offers, debug=debug)
+        features = self._features(encoded, aboves, analyses, debug=debug)
         # The scores of all messages in one list, read 'n' at a time (``zip`` stops at
         # the end of the categories): a list per message would live until the last
         # verdict is made, long enough for the garbage collector to walk them all.
@@ -179,13 +179,13 @@ class Classifier:
         return verdict_evidence(analysis, [self.categories[i] for i in above], offer, features)
 
     def _features(self, encoded: Encoded, aboves: Sequence[Sequence[int]],
-                  analyses: Sequence[Analysis], offers: Sequence[bool], *,
+                  analyses: Sequence[Analysis], *,
                   debug: bool = False) -> dict[int, list[dict[str, Any]]]:
-        """Per message with categories or an offer, the model's part of the evidence
+        """Per message with categories, the model's part of the evidence
         (``evidence.model_evidence``): the words behind the n-grams that pushed a category
-        (or the offer) with no term up most, and with ``debug`` the features themselves."""
+        with no term up most, and with ``debug`` the features themselves."""
         return model_evidence(encoded, aboves, analyses, self.dense_t, self.categories,
-                              offers=offers, debug=debug)
+                              debug=debug)
 
 
 def _above(passed: np.ndarray, probabilities: np.ndarray) -> list[tuple[int, ...]]:

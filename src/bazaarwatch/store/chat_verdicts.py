@@ -15,7 +15,6 @@ for posts that another process's ingest changed meanwhile (see ``store``).
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,7 +24,7 @@ import orjson
 
 from bazaarwatch.classify.chats import ChatVerdict, Post, decide
 from bazaarwatch.classify.taxonomy import IDS
-from bazaarwatch.store.sqlite import Case, explain
+from bazaarwatch.store.sqlite import Case
 
 _INDEX = {category: i for i, category in enumerate(IDS)}
 _SQLITE_BUSY = 5  # the primary result code of SQLITE_BUSY and SQLITE_BUSY_SNAPSHOT
@@ -135,9 +134,7 @@ def verdicts(case: Case) -> dict[str, ChatVerdict]:
 
 
 def _store_one(case: Case, chat_id: str) -> ChatVerdict:
-    db = case.db
-    try:
-        db.execute("BEGIN DEFERRED")
+    with case.transaction("DEFERRED") as db:
         verdict = judge(case, chat_id)
         try:
             db.execute(_UPSERT, (chat_id, *_columns(verdict)))
@@ -145,15 +142,6 @@ def _store_one(case: Case, chat_id: str) -> ChatVerdict:
             if e.sqlite_errorcode & 0xFF != _SQLITE_BUSY:
                 raise
             db.execute("ROLLBACK")  # another process wrote or writes: left missing
-            return verdict
-        db.execute("COMMIT")
-    except BaseException as e:
-        if db.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-        if isinstance(e, sqlite3.Error):
-            raise explain(case.path, e) from e
-        raise
     return verdict
 
 

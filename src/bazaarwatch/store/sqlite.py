@@ -13,7 +13,7 @@ import contextlib
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -346,14 +346,24 @@ class Case:
         result = BatchResult()
         if not messages:
             return result
-        db = self.db
-        try:
-            db.execute("BEGIN IMMEDIATE")
+        with self.transaction() as db:
             self._write(messages, source_id, result, keep_sensitive, prepare)
             db.execute("UPDATE sources SET messages_added = messages_added + ?, "
                        "messages_updated = messages_updated + ? WHERE id = ?",
                        (result.added, result.updated, source_id))
-            db.execute("COMMIT")
+        return result
+
+    @contextlib.contextmanager
+    def transaction(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
+        """``BEGIN mode`` ... ``COMMIT`` around the block (the block may end the
+        transaction itself, with a ROLLBACK); on any error, a rollback that cannot hide
+        the cause, and a SQLite error explained (``explain``)."""
+        db = self.db
+        try:
+            db.execute(f"BEGIN {mode}")
+            yield db
+            if db.in_transaction:
+                db.execute("COMMIT")
         except BaseException as e:
             # SQLite has already rolled back after some errors (a full disk): a second
             # ROLLBACK would fail and hide the cause, and so must a failed one.
@@ -363,7 +373,6 @@ class Case:
             if isinstance(e, sqlite3.Error):
                 raise explain(self.path, e) from e
             raise
-        return result
 
     def _write(self, messages: Sequence[Message], source_id: int, result: BatchResult,
                keep_sensitive: bool, prepare: Prepare | None) -> None:
