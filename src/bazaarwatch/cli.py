@@ -244,7 +244,8 @@ def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None, keep_s
 @_model_option
 def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None,
                  keep_sensitive: bool, region: str | None, model_path: Path | None) -> None:
-    """The main job: ingest exports and write OUTDIR/case.db and OUTDIR/report.html."""
+    """The main job: ingest exports, compute the market map (shop bots, networks,
+    vendors, links, trends) and write OUTDIR/case.db and OUTDIR/report.html."""
     planned = plan(paths, format=format_)  # fail on a bad path before creating anything
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -254,8 +255,10 @@ def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None,
     db = outdir / "case.db"
     results = _run_ingest(planned, db, _options(keep_sensitive, region, model_path))
     report = outdir / "report.html"
-    with _case(db) as case:
-        write_report(case, report)
+    from bazaarwatch.cli_map import market_of
+
+    with _case(db, write=True) as case:
+        write_report(case, report, market=market_of(case))
     err.print(f"case: {escape(safe(str(db)))}")
     err.print(f"report: {escape(safe(str(report)))}")
     if _failed(results):
@@ -268,9 +271,12 @@ def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None,
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("report.html"), show_default=True, help="Where to write the HTML.")
 def report_command(db: Path, output: Path) -> None:
-    """Write a self-contained offline HTML report of a case."""
+    """Write a self-contained offline HTML report of a case, market map included (computed
+    first when ingest has added messages since 'analyse')."""
+    from bazaarwatch.cli_map import market_of
+
     with _case(db) as case:
-        write_report(case, output)
+        write_report(case, output, market=market_of(case))
     err.print(f"report: {escape(safe(str(output)))}")
 
 
@@ -566,3 +572,7 @@ def channels_command(db: Path, as_json: bool, format_: str) -> None:
         return t
 
     _emit(rows, as_json or format_ == "json", table)
+
+
+# The market-map commands live in their own module and register themselves on ``main``.
+from bazaarwatch import cli_map  # noqa: E402, F401

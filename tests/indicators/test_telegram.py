@@ -54,6 +54,8 @@ def test_handles(text: str, expected: list[tuple[str, str]]) -> None:
         "@everyone",
         "price 5@10$",
         "@ name",
+        "🔥Sale @Hotmail.com🔥",  # a mail domain: Telegram names hold no dot
+        "combo: @orange.fr, @wanadoo.fr",
     ],
 )
 def test_not_handles(text: str) -> None:

@@ -127,7 +127,7 @@ def reads(db: Path) -> list[dict[str, Any]]:
             "volume_by_month": lambda: queries.volume_by_month(case),
             "top_senders": lambda: queries.top_senders(case),
             "flagged_messages": lambda: queries.flagged_messages(case),
-            "bots": lambda: queries.bots(case),
+            "forwarded_sources": lambda: queries.forwarded_sources(case),
             "report.render": lambda: report.render(case),
         }
         for name, call in calls.items():

@@ -60,8 +60,8 @@ def stored(case: Case) -> dict[str, tuple[object, ...]]:
     return {r[0]: tuple(r[1:]) for r in case.db.execute("SELECT * FROM chat_verdicts")}
 
 
-def test_the_table_has_its_columns_and_is_latest(case: Case) -> None:
-    assert LATEST == 5 and case.schema_version == 5
+def test_the_table_has_its_columns(case: Case) -> None:
+    assert case.schema_version == LATEST >= 5
     columns = [r[1] for r in case.db.execute("PRAGMA table_info(chat_verdicts)")]
     assert columns == ["chat_id", "kind", "categories", "confidence", "evidence", "posts",
                        "offers"]

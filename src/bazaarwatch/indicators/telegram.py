@@ -35,7 +35,8 @@ Link paths that are not usernames:
   ``a``, ``z``, ``dl``, ``bg``, ``nft``) cannot be usernames anyway.
 
 Limitations: ``@name`` after a slash (``tiktok.com/@name``) is still taken for a Telegram
-handle, and ``name @gmail.com`` (a space before the ``@``) yields ``@gmail``.
+handle. ``name @gmail.com`` (a space before the ``@``) and ``Sale @Hotmail.com`` yield
+nothing: a dot and letters after the name make it a mail domain.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def _invite(hash_: str) -> Accepted | None:
 
 
 def validate_handle(candidate: str) -> Accepted | None:
-    """``@name``."""
+    """``@name``; ``@name.com`` is a mail domain, not a handle (``_USERNAME`` refuses
+    the dot)."""
     return _user(candidate[1:])
 
 
@@ -123,7 +125,9 @@ def validate_tg(candidate: str) -> Accepted | None:
 PATTERNS: list[Pattern] = [
     Pattern(
         type="telegram",
-        regex=r"\B@[A-Za-z][A-Za-z0-9_]{3,30}[A-Za-z0-9]\b",
+        # A ".com" right after the name makes it a domain ("Sale @Hotmail.com"), which
+        # Telegram names cannot hold: it is matched with the name, and refused.
+        regex=r"\B@[A-Za-z][A-Za-z0-9_]{3,30}[A-Za-z0-9]\b(?:\.[A-Za-z]+)?",
         validate=validate_handle,
     ),
     Pattern(

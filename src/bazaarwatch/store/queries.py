@@ -18,7 +18,7 @@ from bazaarwatch.classify.evidence import says
 from bazaarwatch.dates import FIRST, LAST
 from bazaarwatch.errors import InputError
 from bazaarwatch.indicators.redaction import SENSITIVE, mask_sensitive, redact_text
-from bazaarwatch.store import chat_verdicts
+from bazaarwatch.store import chat_verdicts, market
 from bazaarwatch.store.sql import select_in
 from bazaarwatch.store.sqlite import Case
 
@@ -203,25 +203,21 @@ def top_senders(case: Case, *, limit: int = 20) -> list[dict[str, Any]]:
 
 
 def forwarded_sources(case: Case, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The most forwarded sources; ``chat_id`` and ``name`` say which chat of the case a
+    source is, when the case holds it (tdesktop may write ``channel 1736488447``)."""
     rows = case.query("""
         SELECT forwarded_from AS source, count(*) AS messages, count(DISTINCT chat_id) AS chats
         FROM messages WHERE forwarded_from IS NOT NULL
         GROUP BY forwarded_from ORDER BY messages DESC LIMIT ?""", (limit,))
-    return [_masked(dict(r), "source") for r in rows]
-
-
-def bots(case: Case) -> list[dict[str, Any]]:
-    """Bots seen: inline bots named in ``via_bot``, and the bots of bot chats."""
-    rows = case.query("""
-        SELECT via_bot AS bot, 'inline bot' AS how, count(*) AS messages,
-               count(DISTINCT chat_id) AS chats
-        FROM messages WHERE via_bot IS NOT NULL GROUP BY via_bot
-        UNION ALL
-        SELECT coalesce(c.name, c.id), 'bot chat', count(m.rowid), 1
-        FROM chats c JOIN messages m ON m.chat_id = c.id AND m.from_bot
-        WHERE c.type = 'bot_chat' GROUP BY c.id
-        ORDER BY messages DESC""")
-    return [_masked(dict(r), "bot") for r in rows]
+    chats = market.chats(case)
+    names = market.unique_names(chats)
+    found = []
+    for r in rows:
+        row = dict(r)
+        row["chat_id"] = market.forward_source(row["source"], chats, names)
+        row["name"] = chats[row["chat_id"]].name if row["chat_id"] else row["source"]
+        found.append(_masked(row, "source", "name"))
+    return found
 
 
 def totals(case: Case) -> dict[str, Any]:

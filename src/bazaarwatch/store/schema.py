@@ -178,6 +178,40 @@ CREATE TABLE chat_verdicts (
     offers INTEGER NOT NULL
 );
 """),
+    (6, "market map", """
+-- The market map (``bazaarwatch.intel``): what ``analyse`` found, as the JSON objects its
+-- commands print (``data``), in the order they print them (``rank``). ``kind`` is bot,
+-- network, vendor, link, node, edge, or trends (one item: what ``trends --json`` prints);
+-- ``id`` is unique within a kind.
+CREATE TABLE market_items (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE INDEX market_items_rank ON market_items(kind, rank);
+
+-- The messages behind each bot, network and vendor (``rowids``: a JSON list of message
+-- rowids, ascending): the pivot from an item to its posts. One row per item, not per
+-- message: a million-message case would otherwise spend a quarter of its analysis
+-- writing it. SQL reaches the messages with json_each(rowids).
+CREATE TABLE market_members (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    rowids TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+
+-- Bookkeeping: ``analysed`` (when the map was computed, JSON) exists only while the map is
+-- current; a write of messages deletes it in the same transaction (``Case.write``), so a
+-- map is never older than the messages it describes. ``watch:<rules digest>`` holds the
+-- last message rowid each watchlist has reported.
+CREATE TABLE market_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -502,11 +502,13 @@ def _store_verdicts(db: sqlite3.Connection, written: Sequence[tuple[int, Message
 
 
 def _stale_chats(db: sqlite3.Connection, written: Sequence[tuple[int, Message]]) -> None:
-    """Forget the chat verdict of each chat a batch wrote to, in the batch's transaction:
-    a chat without one is recomputed (``store.chat_verdicts.refresh``), so a verdict is
-    never older than its chat's messages, even after a kill."""
+    """Forget the chat verdict of each chat a batch wrote to, and that the market map is
+    current, in the batch's transaction: a chat without a verdict is recomputed
+    (``store.chat_verdicts.refresh``), a map that is not current by ``store.market``, so
+    neither is ever older than the messages, even after a kill."""
     db.executemany("DELETE FROM chat_verdicts WHERE chat_id = ?",
                    [(chat_id,) for chat_id in {m.chat.id for _, m in written}])
+    db.execute("DELETE FROM market_state WHERE key = 'analysed'")
 
 
 def _edit(edited: int | None) -> int:

@@ -1,0 +1,317 @@
+"""The market-map commands: analyse, bots, networks, vendors, links, trends, watch, export.
+
+They read the map a case holds (``intel.analyse.refresh``): when ingest has added messages
+since it was computed, it is computed again first (stored when the case can be written,
+in memory when it is read-only), so what they print always describes the case as it is.
+Registered on ``cli.main`` when ``cli`` is imported.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from bazaarwatch.cli import _case, _emit, err, main, out
+from bazaarwatch.errors import OutputError
+from bazaarwatch.intel.posters import OnProgress
+from bazaarwatch.outputs.terminal import safe
+from bazaarwatch.store.market import Market
+from bazaarwatch.store.sqlite import Case
+
+_db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+                          required=True, help="The case file.")
+_json_option = click.option("--json", "as_json", is_flag=True,
+                            help="Print JSON (the documented shape) instead of a table.")
+_limit_option = click.option(
+    "--limit", type=click.IntRange(min=1), default=None,
+    help="At most this many rows (a table shows 50 by default; JSON shows all).")
+_TABLE_ROWS = 50
+
+
+def _s(value: Any) -> str:
+    """Hostile text (names, values) for a rich table: controls visible, markup escaped."""
+    return escape(safe("" if value is None else str(value)))
+
+
+@contextmanager
+def _progress() -> Iterator[OnProgress | None]:
+    """A progress bar over the messages read, on an interactive terminal only."""
+    if not err.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("market map"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("messages"), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("analyse", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def market_of(case: Case, *, force: bool = False) -> Market:
+    """The case's current map, computed first (with a progress bar) when it is not."""
+    from bazaarwatch.intel.analyse import refresh  # the passes load only when needed
+
+    with _progress() as on_progress:
+        return refresh(case, on_progress=on_progress, force=force)
+
+
+def _open(db: Path) -> Case:
+    """A case for a map command: writable when the file can be written, so a map that
+    has to be computed is kept; read-only otherwise (the map is then computed in memory)."""
+    return _case(db, write=False)
+
+
+def _rows(rows: list[dict[str, Any]], limit: int | None, as_json: bool
+          ) -> tuple[list[dict[str, Any]], int]:
+    """The rows to print and how many more there are."""
+    cap = limit if limit is not None else (None if as_json else _TABLE_ROWS)
+    if cap is None or len(rows) <= cap:
+        return rows, 0
+    return rows[:cap], len(rows) - cap
+
+
+def _more(hidden: int) -> None:
+    if hidden:
+        err.print(f"{hidden:,} more; use --limit N or --json to see them")
+
+
+def _chats(chats: list[dict[str, Any]], show: int = 3) -> str:
+    names = [_s(c.get("name") or c.get("id")) for c in chats[:show]]
+    extra = f" +{len(chats) - show}" if len(chats) > show else ""
+    return ", ".join(names) + extra
+
+
+def _counts(counts: dict[str, int], show: int = 3) -> str:
+    top = sorted(counts.items(), key=lambda kv: -kv[1])[:show]
+    return ", ".join(f"{_s(k)} {v:,}" for k, v in top) or "—"
+
+
+def _day(iso: str | None) -> str:
+    return (iso or "")[:10]
+
+
+@main.command("analyse")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print what was found as JSON counts.")
+def analyse_command(db: Path, as_json: bool) -> None:
+    """(Re)compute the market map of a case: shop bots, networks of shops that share an
+    offer template, vendors, links between them, and weekly trends with spikes.
+
+    'scan' does this after ingest; run it after 'ingest' to bring the map up to date
+    (the map commands also do it themselves when the map is out of date).
+    """
+    with _case(db, write=True) as case:
+        found = market_of(case, force=True)
+    counts = {"bots": len(found.bots), "shop_bots": sum(b.get("shop", False) for b in found.bots),
+              "networks": len(found.networks), "vendors": len(found.vendors),
+              "links": len(found.links), "spikes": len(found.trends.get("spikes", []))}
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(counts, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    err.print(", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in counts.items()))
+
+
+@main.command("bots")
+@_db_option
+@_limit_option
+@_json_option
+def bots_command(db: Path, limit: int | None, as_json: bool) -> None:
+    """Bots seen in the case: shop bots (a shop menu, or advertised next to offers) first,
+    then inline and other bots; the chats that show them and what they sell."""
+    with _open(db) as case:
+        rows, hidden = _rows(market_of(case).bots, limit, as_json)
+
+    def table() -> Table:
+        t = Table("bot", "shop", "how", "chats", "categories", "messages", "first", "last")
+        for b in rows:
+            t.add_row(_s(b["username"]), "yes" if b.get("shop") else "", ", ".join(b["how"]),
+                      _chats(b["chats"]), _counts(b["categories"]), f"{b['messages']:,}",
+                      _day(b["first_seen"]), _day(b["last_seen"]))
+        return t
+
+    _emit(rows, as_json, table)
+    _more(hidden)
+
+
+@main.command("networks")
+@_db_option
+@_limit_option
+@_json_option
+def networks_command(db: Path, limit: int | None, as_json: bool) -> None:
+    """Networks: near-identical offers (the same template with other prices, handles and
+    names) posted in several chats or by several shops, like one operator's franchise of
+    vendor-branded shop bots. Biggest first."""
+    with _open(db) as case:
+        rows, hidden = _rows(market_of(case).networks, limit, as_json)
+
+    def table() -> Table:
+        t = Table("network", "chats", "bots", "messages", "categories", "first", "last", "why")
+        for n in rows:
+            t.add_row(_s(n["id"]), _chats(n["chats"]), _s(", ".join(n["bots"][:3])),
+                      f"{n['messages']:,}", _counts(n["categories"]), _day(n["first_seen"]),
+                      _day(n["last_seen"]), _s(n.get("why", "")))
+        return t
+
+    _emit(rows, as_json, table)
+    _more(hidden)
+
+
+@main.command("vendors")
+@_db_option
+@_limit_option
+@_json_option
+def vendors_command(db: Path, limit: int | None, as_json: bool) -> None:
+    """Vendors: whoever sells (a sender in a group, a channel, a shop bot, or the contact
+    offers point to), with their chats, categories, prices, wallets and contacts. Most
+    offers first; card, IBAN and phone numbers masked."""
+    with _open(db) as case:
+        rows, hidden = _rows(market_of(case).vendors, limit, as_json)
+
+    def table() -> Table:
+        t = Table("vendor", "names", "chats", "categories", "offers", "prices", "wallets",
+                  "contacts")
+        for v in rows:
+            prices = ", ".join(f"{_s(c)} {p['min']:g}–{p['max']:g} {_s(p['currency'])}"
+                               for c, p in list(v["prices"].items())[:2])
+            t.add_row(_s(v["id"]), _s(", ".join(v["names"][:2])), _chats(v["chats"]),
+                      _counts(v["categories"]), f"{v['offers']:,}", prices or "—",
+                      f"{len(v['wallets']):,}",
+                      _s(", ".join(c["value"] for c in v["contacts"][:3])))
+        return t
+
+    _emit(rows, as_json, table)
+    _more(hidden)
+
+
+@main.command("links")
+@_db_option
+@click.option("--entity", default=None, metavar="VALUE",
+              help="Only links that involve this chat or vendor (id or name) or that "
+                   "this value (a wallet, handle, onion, network id) is evidence of.")
+@_limit_option
+@_json_option
+def links_command(db: Path, entity: str | None, limit: int | None, as_json: bool) -> None:
+    """'Same operator' candidates: pairs of chats or vendors that share a wallet, a PGP
+    key, an onion, a contact handle or an offer template, or mirror the same source,
+    with the evidence and a score from 0 to 1. Strongest first."""
+    with _open(db) as case:
+        found = market_of(case).links
+    if entity is not None:
+        found = [link for link in found if _involves(link, entity)]
+    rows, hidden = _rows(found, limit, as_json)
+
+    def table() -> Table:
+        t = Table("a", "b", "reason", "evidence", "score")
+        for link in rows:
+            evidence = ", ".join(f"{_s(e['type'])} {_s(e['value'])}" for e in link["evidence"][:3])
+            t.add_row(_entity(link["a"]), _entity(link["b"]), _s(link["reason"]), evidence,
+                      f"{link['score']:.2f}")
+        return t
+
+    _emit(rows, as_json, table)
+    _more(hidden)
+
+
+def _involves(link: dict[str, Any], value: str) -> bool:
+    wanted = value.casefold()
+    ends = [str(link[side].get(k) or "").casefold() for side in ("a", "b")
+            for k in ("id", "name")]
+    values = [str(e["value"]).casefold() for e in link["evidence"]]
+    return wanted in ends or wanted in values
+
+
+def _entity(end: dict[str, Any]) -> str:
+    return f"{_s(end.get('name') or end['id'])} [dim]({_s(end['kind'])} {_s(end['id'])})[/]"
+
+
+@main.command("trends")
+@_db_option
+@_json_option
+def trends_command(db: Path, as_json: bool) -> None:
+    """Weekly messages and offers per category, overall and per chat, new vendors, wallets
+    and chats per week, and spikes: a category or chat whose activity jumps far above its
+    recent median (robust to steady noise). JSON: {"series": [...], "spikes": [...]}."""
+    with _open(db) as case:
+        trends = market_of(case).trends
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(trends, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    weeks = [s for s in trends.get("series", []) if s["category"] == "all" and s["chat"] is None]
+    t = Table("week", "messages", "offers", title="all chats, last 12 weeks")
+    for s in sorted(weeks, key=lambda s: s["week"])[-12:]:
+        t.add_row(s["week"], f"{s['messages']:,}", f"{s['offers']:,}")
+    out.print(t)
+    spikes = trends.get("spikes", [])
+    s_table = Table("week", "category", "chat", "count", "baseline", title="spikes")
+    for s in spikes[:_TABLE_ROWS]:
+        s_table.add_row(s["week"], _s(s["category"]), _s(s.get("chat_name") or s["chat"] or "all"),
+                        f"{s['count']:,}", f"{s['baseline']:g}")
+    out.print(s_table)
+    _more(max(0, len(spikes) - _TABLE_ROWS))
+
+
+@main.command("export")
+@_db_option
+@click.option("--format", "format_", type=click.Choice(["gexf", "graphml"]), required=True,
+              help="gexf or graphml: the link graph for Gephi, Cytoscape or networkx.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="The file to write.")
+def export_command(db: Path, format_: str, output: Path) -> None:
+    """Export the case's link graph: chats, senders, bots, handles, wallets, onions,
+    networks and vendors as nodes; posted-in, advertises, pays-to, contacts-via,
+    forwarded-from and shares-skeleton as edges (with kind, name, relation and weight)."""
+    from bazaarwatch.outputs.graphfiles import write
+
+    with _open(db) as case:
+        found = market_of(case)
+    try:
+        write(found, output, format_)
+    except OSError as e:
+        raise OutputError(f"{output}: cannot write ({e.strerror}). Give another -o path") from e
+    err.print(f"{format_}: {_s(output)} ({len(found.nodes):,} nodes, {len(found.edges):,} edges)")
+
+
+@main.command("watch")
+@_db_option
+@click.option("--rules", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              required=True, help="A TOML file of watch rules (see examples/watch-rules.toml).")
+@click.option("--webhook", default=None, metavar="URL",
+              help="Also POST each match as JSON to this http(s) URL.")
+def watch_command(db: Path, rules: Path, webhook: str | None) -> None:
+    """Print the messages that match a watchlist and are new since its last run, one JSON
+    object per line (the first run prints every match). The position is kept in the case
+    per rules file content, so an edited rules file starts over. The position moves only
+    when every match was printed and posted: after a failed POST the next run sends the
+    same matches again.
+
+    Rules are [[rule]] tables with a name and any of: keywords, patterns, categories,
+    offer, indicator_types, indicators, chats, vendors, networks (all given must hold).
+    """
+    from bazaarwatch.intel.watch import load_rules, post, run
+
+    loaded = load_rules(rules)
+    if webhook is not None and not webhook.startswith(("http://", "https://")):
+        raise click.BadParameter("not an http(s) URL; give http://... or https://...",
+                                 param_hint="--webhook")
+
+    def deliver(match: dict[str, Any]) -> None:
+        sys.stdout.buffer.write(orjson.dumps(match) + b"\n")
+        sys.stdout.flush()
+        if webhook is not None:
+            post(webhook, match)
+
+    with _case(db, write=True) as case:
+        found = run(case, loaded, deliver=deliver)
+    err.print(f"{len(found):,} new matches")
