@@ -136,6 +136,22 @@ def bw(*args: str | Path, cwd: Path | None = None, stdin: str | None = None,
                           env=cli_env(), cwd=cwd, timeout=timeout, check=False)
 
 
+def ingest_into(folder: Path, paths: list[Path]) -> Path:
+    """A case in ``folder`` holding ``paths``, extracted and classified in this process as
+    ``scan`` does (faster than the CLI for tests that read the case back)."""
+    from bazaarwatch.classify.model import Classifier
+    from bazaarwatch.indicators import default_extractor
+    from bazaarwatch.ingest import Options, ingest, plan
+    from bazaarwatch.store.sqlite import Case
+
+    db = folder / "case.db"
+    with Case(db) as case:
+        options = Options(extractor=default_extractor(), classifier=Classifier.load())
+        results = ingest(case, plan(paths), options=options)
+    assert [r.status for r in results] == ["done"]
+    return db
+
+
 # -- a small realistic case --------------------------------------------------------------------
 #
 # Three chats of a full-account export. The expected figures are spelled out next to the data

@@ -9,11 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import tg_chat, tg_message, tg_service, unix, write_account_export
+from conftest import ingest_into, tg_chat, tg_message, tg_service, unix, write_account_export
 
-from bazaarwatch.classify.model import Classifier
-from bazaarwatch.indicators import default_extractor
-from bazaarwatch.ingest import Options, ingest, plan
 from bazaarwatch.intel.bots import BIG_CHAT, MAX_MENU, Bots, advertised_bots
 from bazaarwatch.store import market
 from bazaarwatch.store.market import Record
@@ -25,16 +22,6 @@ GROUP, CHANNEL, BOT_CHAT = "1876302954", "2041873659", "6843201957"  # of the ex
 MARKET, NEWS, FLORA, HELPER, FLEA = (str(1_700_000_001 + i) for i in range(5))
 OWNER = "user99"  # the account of write_account_export
 DAY = unix(2024, 3, 4, 10)
-
-
-def ingest_into(folder: Path, paths: list[Path]) -> Path:
-    """A case holding ``paths``, extracted and classified as ``scan`` does."""
-    db = folder / "case.db"
-    with Case(db) as case:
-        options = Options(extractor=default_extractor(), classifier=Classifier.load())
-        results = ingest(case, plan(paths), options=options)
-    assert [r.status for r in results] == ["done"]
-    return db
 
 
 def read(db: Path) -> tuple[list[dict[str, Any]], dict[str, list[int]], list[Record]]:

@@ -143,3 +143,25 @@ def test_a_value_everyone_names_ties_no_one(tmp_path: Path) -> None:
         for record in market.records(case):
             links.add(record)
     assert links.result(bots=[], networks=[], vendors=[])[0] == []
+
+
+def test_a_shop_bot_is_linked_under_its_vendor_id(tmp_path: Path) -> None:
+    bot_chat = [tg_message(i, f"Your order: fresh CVV US 15$. Pay BTC {SHARED}",
+                           sender="CVV Bot", sender_id="user1700000009", date=unix(2024, 6, i))
+                for i in (1, 2)]
+    shop = [tg_message(1, f"Fresh CVV US 15$ each, pay BTC {SHARED}", sender="Alpha",
+                       sender_id=f"channel{ALPHA}", date=unix(2024, 6, 3))]
+    db = tmp_path / "case.db"
+    result = bw("ingest", write_account_export(tmp_path / "export", [
+        tg_chat(bot_chat, name="CVV Bot", type="bot_chat", id=1_700_000_009),
+        tg_chat(shop, name="Alpha Shop", type="public_channel", id=ALPHA)]), "--db", db)
+    assert result.returncode == 0, result.stderr
+    with Case(db, read_only=True) as case:
+        links = Links(market.chats(case), market.senders(case))
+        for record in market.records(case):
+            links.add(record)
+    bot = {"id": "bot:@cvvshopbot", "kind": "bot", "names": ["CVV Bot"],
+           "senders": ["user1700000009"]}
+    found = links.result(bots=[], networks=[], vendors=[bot])[0]
+    assert [(x["a"], x["b"]["id"]) for x in found] == [
+        ({"kind": "vendor", "id": "bot:@cvvshopbot", "name": "CVV Bot"}, str(ALPHA))]

@@ -9,11 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import tg_chat, tg_message, tg_service, unix, write_account_export
+from conftest import ingest_into, tg_chat, tg_message, tg_service, unix, write_account_export
 
-from bazaarwatch.classify.model import Classifier
-from bazaarwatch.indicators import default_extractor
-from bazaarwatch.ingest import Options, ingest, plan
 from bazaarwatch.intel import vendors
 from bazaarwatch.intel.bots import Bots
 from bazaarwatch.intel.vendors import MAX_CONTACTS, MAX_HANDLES, Vendors
@@ -35,16 +32,6 @@ PHONE = "+44 7700 900123"
 GLOCK = "🔫 Glock 19 без лицензии, патроны в наличии. Доставка по РФ. Связь: @gunsmith_ru"
 
 Result = tuple[list[dict[str, Any]], dict[str, list[int]], list[Record]]
-
-
-def ingest_into(folder: Path, paths: list[Path]) -> Path:
-    """A case holding ``paths``, extracted and classified as ``scan`` does."""
-    db = folder / "case.db"
-    with Case(db) as case:
-        options = Options(extractor=default_extractor(), classifier=Classifier.load())
-        results = ingest(case, plan(paths), options=options)
-    assert [r.status for r in results] == ["done"]
-    return db
 
 
 def read(db: Path) -> Result:

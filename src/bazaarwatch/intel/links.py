@@ -56,7 +56,7 @@ class Links:
         self._by_name = unique_names(chats)
         self._users: dict[tuple[str, str], set[str]] = defaultdict(set)  # value -> posters
         self._forwards: Counter[tuple[str, str]] = Counter()  # (chat, source) -> posts
-        self._vendors: set[str] = set()
+        self._vendors: dict[str, dict[str, Any]] = {}
 
     def add(self, record: Record) -> None:
         if record.forwarded_from:
@@ -78,7 +78,12 @@ class Links:
                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
         """(links strongest first, graph nodes, graph edges)."""
         pairs: dict[tuple[str, str], list[tuple[float, str, dict[str, str]]]] = defaultdict(list)
-        for (kind, value), users in self._users.items():
+        self._vendors = {v["id"]: v for v in vendors}
+        # A bot sells under its own id (``bot:@name``), not the user id it writes as.
+        as_vendor = {f"sender:{s}": v["id"] for v in vendors if v.get("kind") == "bot"
+                     for s in v.get("senders", [])}
+        for (kind, value), found in self._users.items():
+            users = {as_vendor.get(u, u) for u in found}
             if not 2 <= len(users) <= _CROWD:
                 continue
             weight = _WEIGHT[kind] * _rarity(len(users), kind)
@@ -97,7 +102,6 @@ class Links:
             for a, b in combinations(sorted(mirrors), 2):
                 pairs[(a, b)].append((_MIRROR, "mirror the same source",
                                       {"type": "forwarded-from", "value": source}))
-        self._vendors = {v["id"] for v in vendors}
         links = [self._link(a, b, found) for (a, b), found in pairs.items()]
         links.sort(key=lambda link: (-link["score"], link["a"]["id"], link["b"]["id"]))
         nodes, edges = self._graph(bots, networks, vendors, sources)
@@ -121,8 +125,11 @@ class Links:
         if kind == "chat":
             chat = self._chats.get(ident)
             return {"kind": "chat", "id": ident, "name": chat.name if chat else None}
-        return {"kind": "vendor" if key in self._vendors else kind, "id": key,
-                "name": self._senders.get(ident)}
+        vendor = self._vendors.get(key)
+        if vendor is None:
+            return {"kind": kind, "id": key, "name": self._senders.get(ident)}
+        names = vendor.get("names") or [self._senders.get(ident)]
+        return {"kind": "vendor", "id": key, "name": names[0]}
 
     def _sources(self) -> dict[tuple[str, str], int]:
         """Forwards as (chat key, source key) -> posts; a source the case holds is its
