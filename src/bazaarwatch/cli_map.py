@@ -1,4 +1,5 @@
-"""The market-map commands: analyse, bots, networks, vendors, links, trends, watch, export.
+"""The market-map commands: analyse, bots, networks, vendors, links, trends, watch, and
+export (the map's graph, and the case as tables).
 
 They read the map a case holds (``intel.analyse.refresh``): when ingest has added messages
 since it was computed, it is computed again first (stored when the case can be written,
@@ -264,20 +265,34 @@ def trends_command(db: Path, as_json: bool) -> None:
 
 @main.command("export")
 @_db_option
-@click.option("--format", "format_", type=click.Choice(["gexf", "graphml"]), required=True,
-              help="gexf or graphml: the link graph for Gephi, Cytoscape or networkx.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              required=True, help="The file to write.")
+@click.option("--format", "format_", type=click.Choice(["csv", "jsonl", "gexf", "graphml"]),
+              required=True,
+              help="csv or jsonl: messages with verdicts, indicators with sightings, chats "
+                   "and vendors, one file each in the -o folder; gexf or graphml: the link "
+                   "graph for Gephi, Cytoscape or networkx, in the -o file.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The folder (csv, jsonl) or file (gexf, graphml) to write.")
 def export_command(db: Path, format_: str, output: Path) -> None:
-    """Export the case's link graph: chats, senders, bots, handles, wallets, onions,
-    networks and vendors as nodes; posted-in, advertises, pays-to, contacts-via,
-    forwarded-from and shares-skeleton as edges (with kind, name, relation and weight)."""
-    from bazaarwatch.outputs.graphfiles import write
+    """Export a case for other tools. Card, IBAN and phone numbers are masked.
+
+    csv / jsonl: messages.*, indicators.*, chats.*, vendors.* in the folder; in CSV a
+    cell that starts like a formula (=, +, -, @, tab, CR) gets a leading ' so that a
+    spreadsheet shows it as text. gexf / graphml: chats, senders, bots, handles,
+    wallets, onions, networks and vendors as nodes; posted-in, advertises, pays-to,
+    contacts-via, forwarded-from and shares-skeleton as edges (kind, name, relation,
+    weight).
+    """
+    from bazaarwatch.outputs import graphfiles, tabular
 
     with _open(db) as case:
         found = market_of(case)
+        if format_ in tabular.FORMATS:
+            counts = tabular.write(case, found, output, format_)
+            err.print(f"{format_}: {_s(output)} ("
+                      + ", ".join(f"{n:,} {table}" for table, n in counts.items()) + ")")
+            return
     try:
-        write(found, output, format_)
+        graphfiles.write(found, output, format_)
     except OSError as e:
         raise OutputError(f"{output}: cannot write ({e.strerror}). Give another -o path") from e
     err.print(f"{format_}: {_s(output)} ({len(found.nodes):,} nodes, {len(found.edges):,} edges)")

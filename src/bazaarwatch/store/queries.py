@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import orjson
@@ -388,3 +388,23 @@ def flagged_messages(case: Case, *, per_chat: int = 5) -> list[dict[str, Any]]:
             _masked(entry, *(k for k in ("text", "feature") if k in entry))
         out.append(row)
     return out
+
+
+def all_messages(case: Case) -> Iterator[dict[str, Any]]:
+    """Every message with its chat, sender and verdict, in rowid order, streamed (for the
+    tabular exports). Text and names come raw: the caller masks them."""
+    cursor = case.db.execute("""
+        SELECT m.rowid, m.chat_id, c.name, m.message_id, m.date, m.kind, m.sender_id, s.name,
+               m.text, m.forwarded_from, m.via_bot, v.top_category, v.categories, v.offer
+        FROM messages m JOIN chats c ON c.id = m.chat_id
+        LEFT JOIN senders s ON s.id = m.sender_id
+        LEFT JOIN verdicts v ON v.message_rowid = m.rowid
+        ORDER BY m.rowid""")
+    for (rowid, chat_id, chat, message_id, date, kind, sender_id, sender, text, forwarded,
+         via_bot, top, categories, offer) in cursor:
+        yield {"rowid": rowid, "chat_id": chat_id, "chat": chat, "message_id": message_id,
+               "date": date, "kind": kind, "sender_id": sender_id, "sender": sender,
+               "text": text, "forwarded_from": forwarded, "via_bot": via_bot,
+               "top_category": top,
+               "categories": orjson.loads(categories) if categories else [],
+               "offer": None if offer is None else bool(offer)}
