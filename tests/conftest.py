@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 Raw = dict[str, Any]
 
@@ -120,20 +124,25 @@ def write_account_export(folder: Path, chats: Sequence[Raw],
 # -- the command line --------------------------------------------------------------------------
 
 def cli_env() -> dict[str, str]:
-    """A wide, colourless, UTF-8 environment so rich does not wrap or style the output."""
+    """A wide, colourless, UTF-8 environment so rich does not wrap or style the output.
+    No remembered case and no BAZAARWATCH_DB: a test's --db is the only case (state
+    under /dev/null can be neither read nor written, even by root)."""
     env = dict(os.environ)
     env.update(COLUMNS="250", LINES="50", NO_COLOR="1", TERM="dumb", PYTHONIOENCODING="utf-8",
-               PYTHONUTF8="1")
+               PYTHONUTF8="1", XDG_STATE_HOME=f"{os.devnull}/state")
     env.pop("FORCE_COLOR", None)
+    env.pop("BAZAARWATCH_DB", None)
     return env
 
 
 def bw(*args: str | Path, cwd: Path | None = None, stdin: str | None = None,
-       timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m bazaarwatch ARGS`` as a real subprocess and capture its output."""
+       timeout: float = 120,
+       env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bazaarwatch ARGS`` as a real subprocess and capture its output;
+    ``env`` adds to ``cli_env()``."""
     return subprocess.run([sys.executable, "-m", "bazaarwatch", *map(str, args)],
                           input=stdin, capture_output=True, text=True, encoding="utf-8",
-                          env=cli_env(), cwd=cwd, timeout=timeout, check=False)
+                          env=cli_env() | (env or {}), cwd=cwd, timeout=timeout, check=False)
 
 
 def ingest_into(folder: Path, paths: list[Path]) -> Path:
@@ -245,3 +254,21 @@ def assert_fts_consistent(db: sqlite3.Connection) -> None:
     assert indexed == rows, (f"indexed but not in messages: {sorted(indexed - rows)[:10]}; "
                              f"not indexed: {sorted(rows - indexed)[:10]}")
     db.execute("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium driven by Playwright (no browser download: the system's
+    ``chromium`` is launched by path). Where it is missing the browser tests skip, except
+    under CI, where ``.ci/run`` installs it and a missing browser is a failure."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run installs it with apt-get")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield launched
+        launched.close()

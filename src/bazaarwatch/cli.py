@@ -6,10 +6,12 @@ it and what to do), 2 usage error.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -86,9 +88,48 @@ class _Command(click.Group):
 
 
 def _case(db: Path, *, write: bool = False) -> Case:
-    """Open the case for a command: read-only unless the command writes to it."""
+    """Open the case for a command: read-only unless the command writes to it. It
+    becomes the remembered case (``_remember``)."""
     click.get_current_context().meta[_CASE] = db
-    return Case(db, create=write, read_only=not write)
+    case = Case(db, create=write, read_only=not write)
+    _remember(db)
+    return case
+
+
+def _last_case_file() -> Path:
+    state = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(state) / "bazaarwatch" / "last-case"
+
+
+def _remember(db: Path) -> None:
+    """Note the case a command used, so the next one need not be told (``--db``).
+    Best effort: a read-only home only means the next command asks for --db."""
+    with suppress(OSError):
+        remembered = _last_case_file()
+        remembered.parent.mkdir(parents=True, exist_ok=True)
+        remembered.write_text(str(db.resolve()), encoding="utf-8")
+
+
+def _db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """--db, else $BAZAARWATCH_DB (click reads it), else the case used last."""
+    if value is not None:
+        return value
+    try:
+        remembered = _last_case_file().read_text(encoding="utf-8").strip()
+    except OSError:
+        remembered = ""
+    if remembered and Path(remembered).is_file():
+        err.print(f"case: {_quoted(remembered)} (the last one used; --db or BAZAARWATCH_DB "
+                  "chooses another)")
+        return Path(remembered)
+    raise click.UsageError("no case given: add --db case.db or set BAZAARWATCH_DB (no case "
+                           "has been used before to fall back on)")
+
+
+db_option = click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None, callback=_db,
+    envvar="BAZAARWATCH_DB", show_envvar=True,
+    help="The case file. Default: $BAZAARWATCH_DB, else the case the last command used.")
 
 
 @click.group(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
@@ -210,6 +251,7 @@ def _failed(results: list[SourceResult]) -> bool:
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              envvar="BAZAARWATCH_DB", show_envvar=True,
               help="The case file to create or add to (SQLite).")
 @_format_option
 @_keep_option
@@ -266,8 +308,7 @@ def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None,
 
 
 @main.command("report")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The case file.")
+@db_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("report.html"), show_default=True, help="Where to write the HTML.")
 def report_command(db: Path, output: Path) -> None:
@@ -296,8 +337,7 @@ def _emit(rows: list[dict[str, Any]], as_json: bool, table: Callable[[], Table])
 
 
 @main.command("stats")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The case file.")
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def stats_command(db: Path, as_json: bool) -> None:
     """Per chat: type, messages, senders, date range, forwards and bot messages."""
@@ -317,43 +357,117 @@ def stats_command(db: Path, as_json: bool) -> None:
     _emit(rows, as_json, table)
 
 
-@main.command("search")
-@click.argument("query")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The case file.")
-@click.option("--limit", type=_LIMIT, default=50, show_default=True,
-              help="At most this many results.")
-@_reveal_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def search_command(query: str, db: Path, limit: int, reveal: bool, as_json: bool) -> None:
-    """Full-text search of message text (SQLite FTS5 syntax).
+def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """A --since/--until date (YYYY-MM-DD, or an ISO 8601 time) as Unix seconds, UTC;
+    --until of a bare date includes that whole day."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; give YYYY-MM-DD or an ISO 8601 "
+                                 "time such as 2024-03-17T12:00") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    end_of_day = param.name == "until" and len(value) <= 10
+    return int(parsed.timestamp()) + (86_399 if end_of_day else 0)
 
-    Examples: cvv, "gift card", btc AND usdt, закладк*, cvv NOT news.
-    Shows chat, date, sender and a snippet with the matches highlighted; card, IBAN and
-    phone numbers in it are masked unless --reveal.
+
+def _category(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from bazaarwatch.classify.taxonomy import IDS
+
+    if value is not None and value not in IDS:
+        raise click.BadParameter(f"{value!r} is not a category; use one of: "
+                                 + ", ".join(IDS))
+    return value
+
+
+def _indicator_type(ctx: click.Context, param: click.Parameter,
+                    value: str | None) -> str | None:
+    if value is not None and value not in types():
+        raise click.BadParameter(f"{value!r} is not an indicator type; use one of: "
+                                 + ", ".join(types()))
+    return value
+
+
+@main.command("search")
+@click.argument("query", default="")
+@db_option
+@click.option("--chat", default=None, metavar="ID", help="Only this chat (its id).")
+@click.option("--category", default=None, metavar="ID", callback=_category,
+              help="Only messages given this category (drugs, carding, ...).")
+@click.option("--offer/--no-offer", default=None,
+              help="Only offers (--offer), or only what is not an offer (--no-offer).")
+@click.option("--since", default=None, metavar="DATE", callback=_when,
+              help="Only messages from this date on (YYYY-MM-DD, UTC).")
+@click.option("--until", default=None, metavar="DATE", callback=_when,
+              help="Only messages up to this date, that day included.")
+@click.option("--indicator-type", default=None, metavar="TYPE", callback=_indicator_type,
+              help="Only messages holding an indicator of this type (btc, onion, ...).")
+@click.option("--indicator", default=None, metavar="VALUE",
+              help="Only messages holding this indicator (a wallet, @handle, onion, ...).")
+@click.option("--limit", type=click.IntRange(1, 1_000), default=50, show_default=True,
+              help="At most this many results.")
+@click.option("--offset", type=click.IntRange(0, 10_000), default=0,
+              help="Skip this many results first (the next page).")
+@click.option("--all-copies", "all_copies", is_flag=True,
+              help="Show each repost as its own result (by default the copies of one text "
+                   "are folded into its first hit).")
+@_reveal_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the results as a JSON list (the count goes to stderr).")
+def search_command(query: str, db: Path, chat: str | None, category: str | None,
+                   offer: bool | None, since: int | None, until: int | None,
+                   indicator_type: str | None, indicator: str | None, limit: int,
+                   offset: int, all_copies: bool, reveal: bool, as_json: bool) -> None:
+    """Full-text search of message text (SQLite FTS5 syntax), narrowed by filters.
+
+    Examples: cvv, "gift card", btc AND usdt, закладк*, cvv NOT news;
+    --category carding --offer --since 2024-01-01; --indicator @some_shop_bot (no
+    QUERY needed with a filter). Best matches first (newest first when more than 10,000
+    match, or with no QUERY). The copies of one text (reposts) are folded into one
+    result that says how many and where. Shows chat, date, sender, verdict and a snippet
+    with the matches highlighted; card, IBAN and phone numbers in it are masked unless
+    --reveal.
     """
+    filters = queries.Filters(chat=chat, category=category, offer=offer, since=since,
+                              until=until, indicator_type=indicator_type, indicator=indicator)
+    if not query.strip() and filters == queries.Filters():
+        raise click.UsageError("give words to search for (QUERY), or a filter such as "
+                               "--indicator VALUE or --category ID")
     with _case(db) as case:
-        rows = queries.search(case, query, limit=limit, reveal=reveal)
+        found = queries.search(case, query, filters=filters, limit=limit, offset=offset,
+                               reveal=reveal, fold=not all_copies)
+    rows = found.results
+    more = "+" if found.capped else ""
+    shown = f"{len(rows):,} shown" + (f" from #{offset + 1}" if offset else "")
+    err.print(f"{found.total:,}{more} matching messages; {shown}"
+              + ("" if all_copies else ", reposts folded"))
     if as_json:
         for r in rows:
             r["snippet"] = r["snippet"].replace("\x02", "").replace("\x03", "")
         _emit(rows, True, Table)
         return
     if not rows:
-        err.print("no matches")
         return
 
     def table() -> Table:
-        t = Table("chat", "date", "sender", "message")
+        t = Table("chat", "date", "sender", "verdict", "message")
         for r in rows:
             message = _highlight(r["snippet"])
+            if r["reposts"]:
+                message.append(f" (+{r['reposts']} copies in "
+                               + safe(", ".join(c["name"] or c["id"] for c in r["repost_chats"]))
+                               + ")", style="dim")
             if r["edits"]:
                 message.append(f" (edited: {len(r['edits'])} earlier text(s), see --json)",
                                style="dim")
             if r["says"]:
                 message.append("\n" + safe("; ".join(r["says"])), style="dim")
+            verdict = ", ".join(r["categories"]) + (" (offer)" if r["offer"] else "")
             t.add_row(escape(safe(r["chat_name"] or r["chat_id"])), _date(r["date"]),
-                      escape(safe(r["sender_name"] or r["sender_id"] or "")), message)
+                      escape(safe(r["sender_name"] or r["sender_id"] or "")),
+                      verdict or "—", message)
         return t
 
     _emit(rows, False, table)
@@ -397,8 +511,7 @@ def extract_command(file: str, region: str | None, reveal: bool) -> None:
 
 
 @main.command("indicators")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The case file.")
+@db_option
 @click.option("--type", "kind", metavar="TYPE", default=None,
               help="Only this type (btc, onion, telegram_bot, card, ...).")
 @click.option("--limit", type=_LIMIT, default=None, help="At most this many rows.")
@@ -478,23 +591,46 @@ def classify_command(file: str, model_path: Path | None, debug: bool) -> None:
 
 
 @main.command("train")
-@click.argument("data", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("data", required=False,
+                type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--db", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None,
+              help="Also learn from the triage labels of this case (the web UI's corrections); "
+                   "without DATA, on the shipped seed corpus plus these labels.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="Where to write the model file (.npz).")
-def train_command(data: Path, output: Path) -> None:
+def train_command(data: Path | None, db: Path | None, output: Path) -> None:
     """Fit the classifier on labelled JSON Lines and write a model file.
 
     Each line: {"text": "...", "labels": [category ids; [] = not illicit],
     "offer": true|false (optional)}. Thresholds are calibrated per category by
     cross-validation. 'bazaarwatch train src/bazaarwatch/classify/seed/seed.jsonl -o
-    model.npz' rebuilds the shipped model.
+    model.npz' rebuilds the shipped model; 'bazaarwatch train --db case.db -o model.npz'
+    adds the labels analysts gave in the case to the seed corpus. Use the model with
+    --model (ingest, scan, classify).
     """
-    from bazaarwatch.classify.train import read_examples, train
+    from bazaarwatch.classify.train import SEED, Example, read_examples, train
 
-    examples = read_examples(data)
+    if data is None and db is None:
+        raise click.UsageError("give a JSONL file of labelled texts, or --db CASE to train on "
+                               "the seed corpus plus the case's triage labels")
+    examples = read_examples(data or SEED)
+    labelled = 0
+    if db is not None:
+        from bazaarwatch.store.labels import training_rows
+
+        with _case(db) as case:
+            for text, categories, offer in training_rows(case):
+                examples.append(Example(text=text, labels=categories, offer=offer))
+                labelled += 1
+        err.print(f"{labelled:,} labelled messages from {_quoted(str(db))}")
     err.print(f"training on {len(examples):,} examples ...")
     classifier = train(examples)
-    classifier.save(output, about={"trained_on": data.name, "examples": len(examples)})
+    about: dict[str, Any] = {"trained_on": (data or SEED).name, "examples": len(examples)}
+    if db is not None:
+        about["labels_from"] = db.name
+        about["labels"] = labelled
+    classifier.save(output, about=about)
     err.print(f"model: {escape(safe(str(output)))}")
 
 
@@ -540,8 +676,7 @@ def evaluate_command(data: Path, model_path: Path | None, as_json: bool) -> None
 
 
 @main.command("channels")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The case file.")
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--format", "format_", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="A table for people, JSON for tools (--format json is "
@@ -574,5 +709,6 @@ def channels_command(db: Path, as_json: bool, format_: str) -> None:
     _emit(rows, as_json or format_ == "json", table)
 
 
-# The market-map commands live in their own module and register themselves on ``main``.
-from bazaarwatch import cli_map  # noqa: E402, F401
+# The market-map commands and serve live in their own modules and register themselves on
+# ``main``.
+from bazaarwatch import cli_map, cli_web  # noqa: E402, F401

@@ -21,15 +21,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from bazaarwatch.cli import _case, _emit, err, main, out
+from bazaarwatch.cli import _case, _emit, db_option, err, main, out
 from bazaarwatch.errors import OutputError
 from bazaarwatch.intel.posters import OnProgress
 from bazaarwatch.outputs.terminal import safe
 from bazaarwatch.store.market import Market
 from bazaarwatch.store.sqlite import Case
 
-_db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
-                          required=True, help="The case file.")
 _json_option = click.option("--json", "as_json", is_flag=True,
                             help="Print JSON (the documented shape) instead of a table.")
 _limit_option = click.option(
@@ -104,7 +102,7 @@ def _day(iso: str | None) -> str:
 
 
 @main.command("analyse")
-@_db_option
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print what was found as JSON counts.")
 def analyse_command(db: Path, as_json: bool) -> None:
     """(Re)compute the market map of a case: shop bots, networks of shops that share an
@@ -125,7 +123,7 @@ def analyse_command(db: Path, as_json: bool) -> None:
 
 
 @main.command("bots")
-@_db_option
+@db_option
 @_limit_option
 @_json_option
 def bots_command(db: Path, limit: int | None, as_json: bool) -> None:
@@ -147,7 +145,7 @@ def bots_command(db: Path, limit: int | None, as_json: bool) -> None:
 
 
 @main.command("networks")
-@_db_option
+@db_option
 @_limit_option
 @_json_option
 def networks_command(db: Path, limit: int | None, as_json: bool) -> None:
@@ -170,7 +168,7 @@ def networks_command(db: Path, limit: int | None, as_json: bool) -> None:
 
 
 @main.command("vendors")
-@_db_option
+@db_option
 @_limit_option
 @_json_option
 def vendors_command(db: Path, limit: int | None, as_json: bool) -> None:
@@ -197,7 +195,7 @@ def vendors_command(db: Path, limit: int | None, as_json: bool) -> None:
 
 
 @main.command("links")
-@_db_option
+@db_option
 @click.option("--entity", default=None, metavar="VALUE",
               help="Only links that involve this chat or vendor (id or name) or that "
                    "this value (a wallet, handle, onion, network id) is evidence of.")
@@ -238,7 +236,7 @@ def _entity(end: dict[str, Any]) -> str:
 
 
 @main.command("trends")
-@_db_option
+@db_option
 @_json_option
 def trends_command(db: Path, as_json: bool) -> None:
     """Weekly messages and offers per category, overall and per chat, new vendors, wallets
@@ -264,30 +262,52 @@ def trends_command(db: Path, as_json: bool) -> None:
 
 
 @main.command("export")
-@_db_option
-@click.option("--format", "format_", type=click.Choice(["csv", "jsonl", "gexf", "graphml"]),
-              required=True,
-              help="csv or jsonl: messages with verdicts, indicators with sightings, chats "
-                   "and vendors, one file each in the -o folder; gexf or graphml: the link "
-                   "graph for Gephi, Cytoscape or networkx, in the -o file.")
+@db_option
+@click.option("--format", "format_", required=True,
+              type=click.Choice(["misp", "stix", "csv", "jsonl", "parquet", "gexf", "graphml"]),
+              help="misp: one MISP event (JSON file); stix: a STIX 2.1 bundle (JSON file); "
+                   "csv, jsonl or parquet: messages with verdicts, indicators with "
+                   "sightings, chats and vendors, one file each in the -o folder; gexf or "
+                   "graphml: the link graph for Gephi, Cytoscape or networkx (file).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="The folder (csv, jsonl) or file (gexf, graphml) to write.")
-def export_command(db: Path, format_: str, output: Path) -> None:
+              help="The folder (csv, jsonl, parquet) or file (misp, stix, gexf, graphml) "
+                   "to write.")
+@click.option("--tlp", type=click.Choice(["clear", "green", "amber", "amber+strict", "red"]),
+              default="amber", show_default=True,
+              help="The TLP marking of a misp or stix export (tlp:amber tag, TLP 2.0 "
+                   "marking definition).")
+@click.option("--reveal", is_flag=True,
+              help="misp: show card, IBAN and phone numbers raw where the case kept them "
+                   "(ingest --keep-sensitive). Masked otherwise.")
+def export_command(db: Path, format_: str, output: Path, tlp: str, reveal: bool) -> None:
     """Export a case for other tools. Card, IBAN and phone numbers are masked.
 
-    csv / jsonl: messages.*, indicators.*, chats.*, vendors.* in the folder; in CSV a
-    cell that starts like a formula (=, +, -, @, tab, CR) gets a leading ' so that a
+    misp: one event with coin-address, telegram-account, url, domain-ip, email,
+    phone-number and instant-message (evidence) objects, dark-web and TLP tags; it loads
+    with pymisp's MISPEvent.load_file and MISP's import. stix: indicators (onions, URLs,
+    e-mails), user-accounts (handles, bots), cryptocurrency-wallet observables, vendors
+    as threat-actors, relationships, evidence notes, all TLP-marked. csv / jsonl /
+    parquet: messages.*, indicators.*, chats.*, vendors.* in the folder; in CSV a cell
+    that starts like a formula (=, +, -, @, tab, CR) gets a leading ' so that a
     spreadsheet shows it as text. gexf / graphml: chats, senders, bots, handles,
     wallets, onions, networks and vendors as nodes; posted-in, advertises, pays-to,
-    contacts-via, forwarded-from and shares-skeleton as edges (kind, name, relation,
-    weight).
+    contacts-via, forwarded-from and shares-skeleton as edges. docs/exports.md has the
+    field mapping and DuckDB queries over the Parquet files.
     """
-    from bazaarwatch.outputs import graphfiles, tabular
+    from bazaarwatch.outputs import graphfiles, misp, parquet, stix, tabular
 
     with _open(db) as case:
         found = market_of(case)
-        if format_ in tabular.FORMATS:
-            counts = tabular.write(case, found, output, format_)
+        if format_ in ("misp", "stix"):
+            objects = (misp.write(case, found, output, name=db.name, tlp=tlp, reveal=reveal)
+                       if format_ == "misp" else
+                       stix.write(case, found, output, name=db.name, tlp=tlp))
+            err.print(f"{format_}: {_s(output)} (" + ", ".join(
+                f"{n:,} {_s(kind)}" for kind, n in objects.most_common()) + ")")
+            return
+        if format_ in tabular.FORMATS or format_ == "parquet":
+            counts = (parquet.write(case, found, output) if format_ == "parquet" else
+                      tabular.write(case, found, output, format_))
             err.print(f"{format_}: {_s(output)} ("
                       + ", ".join(f"{n:,} {table}" for table, n in counts.items()) + ")")
             return
@@ -299,7 +319,7 @@ def export_command(db: Path, format_: str, output: Path) -> None:
 
 
 @main.command("watch")
-@_db_option
+@db_option
 @click.option("--rules", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               required=True, help="A TOML file of watch rules (see examples/watch-rules.toml).")
 @click.option("--webhook", default=None, metavar="URL",

@@ -64,7 +64,7 @@ def test_channels_profiles_each_chat(scanned: Path) -> None:
 
 def test_report_shows_trade_per_chat_and_flagged_messages(scanned: Path) -> None:
     html = (scanned / "report.html").read_text(encoding="utf-8")
-    assert 'id="trade"' in html and 'id="flagged"' in html
+    assert 'id="chats"' in html and 'id="flagged"' in html
     assert "carding" in html and "(offer)" in html
     assert "4111 1111 1111 1111" not in html  # flagged message text is masked too
     assert "\\x0a" not in html  # line breaks stay line breaks; other controls are shown

@@ -207,9 +207,9 @@ def test_search_shows_chat_date_sender_and_snippet(realistic_case: Path) -> None
     lines = [x for x in result.stdout.splitlines() if "Барахолка" in x]
     assert len(lines) == 1
     cells = [c.strip() for c in lines[0].strip("│ ").split("│")]
-    assert cells == ["Барахолка", "2023-11-02 12:00", "Bob", "куплю карты"]
+    assert cells == ["Барахолка", "2023-11-02 12:00", "Bob", "—", "куплю карты"]
     header = next(x for x in result.stdout.splitlines() if "chat" in x)
-    assert all(word in header for word in ("chat", "date", "sender", "message"))
+    assert all(word in header for word in ("chat", "date", "sender", "verdict", "message"))
 
 
 def test_search_json(realistic_case: Path) -> None:
@@ -230,7 +230,7 @@ def test_search_json(realistic_case: Path) -> None:
 def test_search_without_matches(realistic_case: Path) -> None:
     table = bw("search", "--db", realistic_case, "nosuchword")
     assert table.returncode == 0
-    assert "no matches" in table.stderr
+    assert "0 matching messages" in table.stderr
     as_json = bw("search", "--db", realistic_case, "nosuchword", "--json")
     assert as_json.returncode == 0
     assert json.loads(as_json.stdout) == []

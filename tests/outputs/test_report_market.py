@@ -7,6 +7,7 @@ the passes (``intel/``) to find what the example holds.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -244,7 +245,9 @@ def test_hostile_market_values_stay_inert(tmp_path: Path) -> None:
     page, html = page_of(market, tmp_path)
     for raw in (SCRIPT, IMG, "<img", "onerror=alert(1)>", RLO):
         assert raw not in html, raw
-    assert not {tag for tag, _ in page.tags} & {"script", "img", "iframe", "object"}
+    assert not {tag for tag, _ in page.tags} & {"img", "iframe", "object"}
+    assert [a.get("type") for tag, a in page.tags if tag == "script"] == [
+        "application/json", None]  # the graph's data and report.js, nothing else
     assert "&amp;lt;" not in html  # escaped once, not twice
     assert [r for r in rows(page, "vendors") if r[0].startswith(SCRIPT)]
     assert any(IMG in r[3] for r in rows(page, "links"))
@@ -293,3 +296,30 @@ def test_example_scan_shows_the_market_map(tmp_path: Path) -> None:
     assert rows(page, "links"), "no link in the example's report"
     assert page.titles["trends"], "no weekly figures in the example's report"
     assert re.search(r"\d+ messages, \d+ offers", page.titles["trends"][0])
+
+
+def test_graph_data_is_escaped_json_that_names_and_links_chats(tmp_path: Path) -> None:
+    """The live graph: nodes and edges for report.js as JSON in a data block, chat nodes
+    with the anchor of their section, hostile names unable to end the block."""
+    market = televend()
+    market.nodes = [{"id": f"chat:{CARD_SHOP}", "kind": "chat", "name": "Card Shop"},
+                    {"id": "bot:@x", "kind": "bot", "name": "</script><img src=x>"},
+                    {"id": "wallet:btc:" + WALLET, "kind": "wallet", "name": WALLET}]
+    market.edges = [{"source": f"chat:{CARD_SHOP}", "target": "bot:@x",
+                     "relation": "advertises", "weight": 2},
+                    {"source": "bot:@x", "target": "wallet:btc:" + WALLET,
+                     "relation": "pays-to", "weight": 1}]
+    with Case(tmp_path / "case.db") as case:
+        case.db.execute("INSERT INTO chats VALUES (?, 'Card Shop', 'public_channel')",
+                        (str(CARD_SHOP),))
+        html = render(case, market=market)
+    block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>',
+                      html, re.S)
+    assert block is not None
+    graph = json.loads(block.group(1))
+    assert graph["nodes"] == [["Card Shop", "chat", f"#c-{CARD_SHOP}", 1],
+                              ["</script><img src=x>", "bot", None, 2],
+                              [WALLET, "wallet", None, 1]]
+    assert graph["edges"] == [[0, 1, "advertises"], [1, 2, "pays-to"]]
+    assert "<img" not in html
+    assert "3 nodes and 2 edges" in " ".join(Page(html).text("graph").split())

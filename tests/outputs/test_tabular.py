@@ -65,6 +65,9 @@ def test_jsonl_tables_keep_values_masked(case: Path, tmp_path: Path) -> None:
     hostile = [m for m in rows["messages"] if m["chat_id"] == "1800000001"]
     assert hostile[0]["sender"] == FORMULA and hostile[0]["date"] == "2024-02-01T12:00:00Z"
     assert "900123" not in json.dumps(rows)
+    cards = next(c for c in rows["chats"] if c["chat_id"] == "2041873659")
+    assert cards["categories"][0] == "carding" and len(cards["shares"]) == len(
+        cards["categories"]) and cards["shares"] == sorted(cards["shares"], reverse=True)
     btc = [i for i in rows["indicators"] if i["type"] == "btc"]
     assert btc and all(i["messages"] >= 1 and i["first_seen"].endswith("Z") for i in btc)
 

@@ -44,7 +44,8 @@ def case(tmp_path: Path) -> Iterator[Case]:
 
 
 def snippets(case: Case, *, reveal: bool = False) -> dict[int, str]:
-    return {r["message_id"]: r["snippet"] for r in queries.search(case, "cvv", reveal=reveal)}
+    found = queries.search(case, "cvv", reveal=reveal).results
+    return {r["message_id"]: r["snippet"] for r in found}
 
 
 def test_control_characters_before_a_value_do_not_unmask_it(case: Case) -> None:
@@ -75,7 +76,7 @@ def test_a_value_cut_by_the_window_or_found_only_at_ingest_is_masked(case: Case)
 
 
 def test_names_are_masked(case: Case) -> None:
-    (row, *_) = queries.search(case, "cvv")
+    (row, *_) = queries.search(case, "cvv").results
     assert row["chat_name"] == "Cards +44 **** ****23"
     assert row["sender_name"] == "Vendor 411111******1111"
 
@@ -84,5 +85,5 @@ def test_reveal_shows_every_value_as_written(case: Case) -> None:
     shown = snippets(case, reveal=True)
     assert CARD in shown[1] and IBAN in shown[2] and PHONE in shown[4]
     assert "8 999 123 45 67" in shown[6]
-    (row, *_) = queries.search(case, "cvv", reveal=True)
+    (row, *_) = queries.search(case, "cvv", reveal=True).results
     assert row["chat_name"] == SHOP.name and row["sender_name"] == f"Vendor {CARD}"

@@ -36,6 +36,8 @@ from bazaarwatch.errors import InputError
 from bazaarwatch.indicators import default_extractor
 from bazaarwatch.lines import read_lines
 
+#: The project's own labelled corpus, which the shipped model is trained on.
+SEED = Path(__file__).with_name("seed") / "seed.jsonl"
 MIN_THRESHOLD = 0.5
 PRUNE = 0.01  # weights this small are dropped: a file a third the size, the same verdicts
 FP_BUDGET = 0.002  # of the not-illicit texts one category's threshold may flag, out of fold

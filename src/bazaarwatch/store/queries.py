@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -17,7 +18,7 @@ from bazaarwatch.classify.chats import ChatVerdict
 from bazaarwatch.classify.evidence import says
 from bazaarwatch.dates import FIRST, LAST
 from bazaarwatch.errors import InputError
-from bazaarwatch.indicators.redaction import SENSITIVE, mask_sensitive, redact_text
+from bazaarwatch.indicators.redaction import SENSITIVE, link_hash, mask_sensitive, redact_text
 from bazaarwatch.store import chat_verdicts, market
 from bazaarwatch.store.sql import select_in
 from bazaarwatch.store.sqlite import Case
@@ -70,54 +71,275 @@ def chat_stats(case: Case) -> list[dict[str, Any]]:
     return [_masked(dict(r), "name") for r in rows]
 
 
-def search(case: Case, query: str, *, limit: int = 50,
-           reveal: bool = False) -> list[dict[str, Any]]:
-    """Messages matching an FTS5 query, best first, with a highlighted snippet.
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search besides its words (all given must hold): a chat id, a
+    category among the message's categories, offer or not, a date range (Unix seconds,
+    both ends included), a type of indicator the message holds, an indicator value."""
+
+    chat: str | None = None
+    category: str | None = None
+    offer: bool | None = None
+    since: int | None = None
+    until: int | None = None
+    indicator_type: str | None = None
+    indicator: str | None = None
+
+
+@dataclass
+class SearchResult:
+    """``total`` messages match, counted up to ``TOTAL_CAP`` (``FILTER_CAP`` without
+    words). ``capped`` says there are more, or that a filtered search counted only among
+    the ``SCAN_LIMIT`` most recent matches of its words. ``results`` is the asked page,
+    reposts folded. ``order`` is ``rank`` (best first) when at most ``RANK_LIMIT``
+    messages match the words, else ``recent`` (the most recently stored first): ranking
+    every match of a common word costs about 15 µs a match, a second on a large case."""
+
+    total: int
+    capped: bool
+    order: str
+    results: list[dict[str, Any]]
+
+
+TOTAL_CAP = 10_000
+FILTER_CAP = 1_000
+RANK_LIMIT = 2_000
+SCAN_LIMIT = 20_000
+QUERY_LIMIT = 1_000  # characters of an FTS query: a search, not a document
+_FEW_INDICATORS = 1_000  # distinct indicators of a type, below which its sightings drive
+_FOLD_WINDOW = 1_000  # rows read at most to fold reposts into one page
+_REPOST_CHATS = 10
+
+
+def _of_type(case: Case, kind: str, *, by_words: bool) -> str:
+    """Messages holding an indicator of type ``kind``. Probed per message (the
+    sightings' key starts with the message) when words give the candidates or when the
+    type is common (btc: sightings in a good part of the case, too many to list first);
+    otherwise its sightings are listed first, so a rare type does not probe every
+    message of the case."""
+    common = case.query("SELECT count(*) FROM (SELECT 1 FROM indicators WHERE type = ? "
+                        f"LIMIT {_FEW_INDICATORS + 1})", (kind,))[0][0] > _FEW_INDICATORS
+    if by_words or common:
+        return ("EXISTS (SELECT 1 FROM message_indicators mi CROSS JOIN indicators i "
+                "ON i.id = mi.indicator_id WHERE mi.message_rowid = m.rowid AND i.type = ?)")
+    return ("m.rowid IN (SELECT mi.message_rowid FROM indicators i JOIN message_indicators mi"
+            " ON mi.indicator_id = i.id WHERE i.type = ?)")
+
+
+def _where(case: Case, filters: Filters, indicator_ids: list[int] | None, *,
+           by_words: bool) -> tuple[list[str], list[Any]]:
+    """The filters as SQL over ``m`` (messages) and ``v`` (verdicts). With words, the
+    index gives the candidates and an indicator is probed per candidate; without, the
+    indicator's few sightings drive (``rowid IN``): probing every message of a million
+    takes seconds."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.chat is not None:
+        clauses.append("m.chat_id = ?")
+        params.append(filters.chat)
+    if filters.category is not None:
+        # The categories are a JSON list of ids, which hold no quotes: a quoted id is
+        # found exactly, ten times faster than json_each.
+        clauses.append("instr(v.categories, ?) > 0")
+        params.append(orjson.dumps(filters.category).decode())
+    if filters.offer is not None:
+        clauses.append("v.offer = ?")
+        params.append(int(filters.offer))
+    if filters.since is not None:
+        clauses.append("m.date >= ?")
+        params.append(filters.since)
+    if filters.until is not None:
+        clauses.append("m.date <= ?")
+        params.append(filters.until)
+    if filters.indicator_type is not None:
+        clauses.append(_of_type(case, filters.indicator_type, by_words=by_words))
+        params.append(filters.indicator_type)
+    if indicator_ids is not None:
+        marks = ", ".join("?" * len(indicator_ids)) or "NULL"
+        sightings = f"SELECT message_rowid FROM message_indicators WHERE indicator_id IN ({marks})"
+        clauses.append(f"m.rowid IN ({sightings})" if not by_words else
+                       f"EXISTS ({sightings} AND message_rowid = m.rowid)")
+        params.extend(indicator_ids)
+    return clauses, params
+
+
+def indicator_ids(case: Case, value: str) -> list[int]:
+    """The indicators a value given by an analyst names: as stored (normalized or raw),
+    else as bazaarwatch would read it in a message (``@Shop`` is ``@shop``, a card number
+    is found by its keyed hash although the case keeps it masked)."""
+    value = value.strip()[:QUERY_LIMIT]
+    found = case.query("SELECT id FROM indicators WHERE normalized = ? OR raw = ? "
+                       "OR normalized = lower(?)", (value, value, value))
+    if found:
+        return [r[0] for r in found]
+    from bazaarwatch.indicators import default_extractor  # compiles once, only when needed
+
+    ids: list[int] = []
+    for i in default_extractor().extract(value):
+        row = case.query("SELECT id FROM indicators WHERE type = ? AND link_hash = ?",
+                         (i.type, link_hash(case.link_key, i.type, i.normalized)))
+        ids.extend(r[0] for r in row)
+    return ids
+
+
+def _fold_key(text: str) -> str:
+    """Reposts and copies compare equal: case and spacing do not matter."""
+    return " ".join(text.casefold().split())
+
+
+def search(case: Case, query: str, *, filters: Filters | None = None, limit: int = 50,
+           offset: int = 0, reveal: bool = False, fold: bool = True) -> SearchResult:
+    """Messages matching an FTS5 query and the filters, with a highlighted snippet, the
+    verdict, and (``fold``) the copies of the same text elsewhere folded into the first
+    one (``reposts``: how many, ``repost_chats``: where). ``query`` may be empty when a
+    filter is given.
 
     The snippet marks matches with U+0002/U+0003 so that callers can style them after
     escaping the text (a plain ``[`` would be ambiguous inside hostile message text).
     Card, IBAN and phone numbers in it and in the names are masked unless ``reveal``.
     ``edits`` lists the texts that later edits of the message replaced, oldest first.
     """
-    # Marks for highlight() that no message can hold: it is asked where the matches
-    # are, and the text shown is the message's own (see ``_match_spans``).
-    start_mark, end_mark = (f"\ue000{secrets.token_hex(16)}{c}" for c in "[]")
+    filters = filters or Filters()
+    query = query.strip()
+    if len(query) > QUERY_LIMIT:
+        raise InputError("query", f"the search is {len(query):,} characters long",
+                         hint=f"Search for at most {QUERY_LIMIT:,} characters")
+    if not query and filters == Filters():
+        raise InputError("query", "nothing to search for",
+                         hint="Give words to search for, or a filter")
+    ids = None if filters.indicator is None else indicator_ids(case, filters.indicator)
+    clauses, params = _where(case, filters, ids, by_words=bool(query))
+    window = (offset + limit) * (3 if fold else 1)
     try:
-        rows = case.query(f"""
-            SELECT m.chat_id, c.name AS chat_name, m.message_id, m.date,
-                   m.sender_id, s.name AS sender_name, m.text,
-                   highlight(messages_fts, 0, ?, ?) AS marked,
-                   {_SENSITIVE_SPANS} AS sensitive, {_EDITS} AS edits,
-                   v.evidence AS evidence
-            FROM messages_fts
-            JOIN messages m ON m.rowid = messages_fts.rowid
-            JOIN chats c ON c.id = m.chat_id
-            LEFT JOIN senders s ON s.id = m.sender_id
-            LEFT JOIN verdicts v ON v.message_rowid = m.rowid
-            WHERE messages_fts MATCH ?
-            ORDER BY rank LIMIT ?""", (start_mark, end_mark, query, limit))
+        while True:  # reposts fold: read more rows until the page is full or none are left
+            window = min(window, _FOLD_WINDOW)
+            if query:
+                total, capped, order, rows = _by_words(case, query, clauses, params, window)
+            else:
+                total, capped, order, rows = _by_filters(case, clauses, params, window)
+            found, distinct = _folded(rows, fold=fold, reveal=reveal, wanted=offset + limit)
+            if distinct >= offset + limit or len(rows) < window or window == _FOLD_WINDOW:
+                break
+            window *= 4
     except sqlite3.OperationalError as e:
         raise InputError("query", f"{query!r} is not a valid search ({e})",
                          hint='Use FTS5 syntax: words, "exact phrase", AND/OR/NOT, '
                               "prefix*") from e
+    return SearchResult(total=total, capped=capped, order=order,
+                        results=found[offset:offset + limit])
+
+
+_JOINED = ("JOIN messages m ON m.rowid = f.rowid "
+           "LEFT JOIN verdicts v ON v.message_rowid = m.rowid")
+
+
+def _by_words(case: Case, query: str, clauses: list[str], params: list[Any],
+              window: int) -> tuple[int, bool, str, list[dict[str, Any]]]:
+    """A search with words: the FTS index is counted alone (fast); filters are checked
+    on its most recent ``SCAN_LIMIT`` matches only, so a rare filter on a common word
+    cannot make the count read the whole index."""
+    hits = case.query(f"SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE "
+                      f"messages_fts MATCH ? LIMIT {SCAN_LIMIT + 1})", (query,))[0][0]
+    where = " AND ".join(clauses) or "1"
+    if clauses:
+        total = case.query(f"""
+            SELECT count(*) FROM (SELECT 1 FROM (
+                SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?
+                ORDER BY rowid DESC LIMIT {SCAN_LIMIT}) f {_JOINED}
+            WHERE {where} LIMIT {TOTAL_CAP + 1})""", [query, *params])[0][0]
+        capped = hits > SCAN_LIMIT or total > TOTAL_CAP
+    else:
+        total, capped = hits, hits > TOTAL_CAP
+    order = "rank" if hits <= RANK_LIMIT else "recent"
+    source = ("FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid "
+              "LEFT JOIN verdicts v ON v.message_rowid = m.rowid")
+    rows = _page(case, query, source, f"messages_fts MATCH ? AND {where}", [query, *params],
+                 "rank" if order == "rank" else "messages_fts.rowid DESC", window)
+    return min(total, TOTAL_CAP), capped, order, rows
+
+
+def _by_filters(case: Case, clauses: list[str], params: list[Any],
+                window: int) -> tuple[int, bool, str, list[dict[str, Any]]]:
+    """A search by filters alone: the most recently stored messages first, counted up to
+    ``FILTER_CAP`` (a filter that a tenth of a large case passes would otherwise have
+    the count read a hundred thousand rows)."""
+    where = " AND ".join([*clauses, "m.kind = 'message'"])
+    source = "FROM messages m LEFT JOIN verdicts v ON v.message_rowid = m.rowid"
+    total = case.query(f"SELECT count(*) FROM (SELECT 1 {source} WHERE {where} "
+                       f"LIMIT {FILTER_CAP + 1})", params)[0][0]
+    rows = _page(case, "", source, where, params, "m.rowid DESC", window)
+    return min(total, FILTER_CAP), total > FILTER_CAP, "recent", rows
+
+
+def _page(case: Case, query: str, source: str, where: str, params: list[Any], order: str,
+          window: int) -> list[dict[str, Any]]:
+    # Marks for highlight() that no message can hold: it is asked where the matches
+    # are, and the text shown is the message's own (see ``_match_spans``).
+    start_mark, end_mark = (f"\ue000{secrets.token_hex(16)}{c}" for c in "[]")
+    marked = "highlight(messages_fts, 0, ?, ?)" if query else "NULL"
+    rows = case.query(f"""
+        SELECT m.rowid, m.chat_id, c.name AS chat_name, m.message_id, m.date,
+               m.sender_id, s.name AS sender_name, m.text, {marked} AS marked,
+               {_SENSITIVE_SPANS} AS sensitive, {_EDITS} AS edits,
+               v.evidence AS evidence, v.top_category, v.categories, v.offer
+        {source}
+        JOIN chats c ON c.id = m.chat_id
+        LEFT JOIN senders s ON s.id = m.sender_id
+        WHERE {where}
+        ORDER BY {order}
+        LIMIT ?""", [*([start_mark, end_mark] if query else []), *params, window])
     found = []
     for r in rows:
         row = dict(r)
-        text, marked = row.pop("text"), row.pop("marked")
-        sensitive = orjson.loads(row.pop("sensitive"))
-        matches = _match_spans(text, marked, start_mark, end_mark)
-        if not reveal:
-            text = redact_text(text, sensitive)
-            _masked(row, "chat_name", "sender_name")
-        row["snippet"] = snippet(text, matches)
-        row["edits"] = _edits(row["edits"], reveal=reveal)
-        # What the verdict's evidence says, each line once (masked: stored evidence
-        # from before it was masked at classification).
-        evidence = row.pop("evidence")
-        row["says"] = [mask_sensitive(line) for line in
-                       says(orjson.loads(evidence) if evidence else [], limit=8)]
+        text, marked_text = row["text"], row.pop("marked")
+        row["matches"] = (_match_spans(text, marked_text, start_mark, end_mark)
+                          if marked_text is not None else [])
         found.append(row)
     return found
+
+
+def _folded(rows: list[dict[str, Any]], *, fold: bool, reveal: bool,
+            wanted: int) -> tuple[list[dict[str, Any]], int]:
+    """The first ``wanted`` results, one per text when ``fold`` (the first, best or most
+    recent, of each text stands for its copies), and how many distinct texts the rows
+    hold. Only the wanted results are built: snippets and evidence cost far more than
+    grouping."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        key = _fold_key(row["text"]) if fold and row["text"].strip() else str(row["rowid"])
+        groups.setdefault(key, []).append(row)
+    found = []
+    for first, *copies in list(groups.values())[:wanted]:
+        result = _result(first, reveal=reveal)
+        result["reposts"] = len(copies)
+        chats = {c["chat_id"]: c["chat_name"] for c in copies}
+        result["repost_chats"] = [
+            {"id": chat_id, "name": name if reveal else _name(name)}
+            for chat_id, name in list(chats.items())[:_REPOST_CHATS]]
+        found.append(result)
+    return found, len(groups)
+
+
+def _name(name: str | None) -> str | None:
+    return None if name is None else mask_sensitive(name)
+
+
+def _result(row: dict[str, Any], *, reveal: bool) -> dict[str, Any]:
+    text = row.pop("text")
+    sensitive = orjson.loads(row.pop("sensitive"))
+    if not reveal:
+        text = redact_text(text, sensitive)
+        _masked(row, "chat_name", "sender_name")
+    row["snippet"] = snippet(text, row.pop("matches"))
+    row["edits"] = _edits(row["edits"], reveal=reveal)
+    # What the verdict's evidence says, each line once (masked: stored evidence
+    # from before it was masked at classification).
+    evidence = row.pop("evidence")
+    row["says"] = [mask_sensitive(line) for line in
+                   says(orjson.loads(evidence) if evidence else [], limit=8)]
+    row["categories"] = orjson.loads(row["categories"]) if row["categories"] else []
+    row["offer"] = bool(row["offer"])
+    return row
 
 
 def _match_spans(text: str, marked: str, start_mark: str,

@@ -212,6 +212,26 @@ CREATE TABLE market_state (
     value TEXT NOT NULL
 );
 """),
+    (7, "triage labels", """
+-- What analysts said a message or a chat is (``store.labels``; the web UI's triage): the
+-- categories (JSON list, best first; [] = not illicit), for a message whether it is an
+-- offer, for a chat its kind. Rows are only added: the latest row per target is the
+-- label, the earlier ones its history. Labels are the analysts' work: no ingest, analysis
+-- or migration deletes them, and ``train --db`` learns from them.
+CREATE TABLE labels (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL CHECK (target IN ('message', 'chat')),
+    chat_id TEXT NOT NULL,
+    message_id,
+    categories TEXT NOT NULL,
+    offer INTEGER,
+    kind TEXT,
+    note TEXT,
+    analyst TEXT,
+    created TEXT NOT NULL
+);
+CREATE INDEX labels_target ON labels(chat_id, message_id, id);
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -5,23 +5,25 @@ bots, bot networks, vendors, links ("same operator" candidates) and trends. A ca
 chats has thousands of those, so every table is capped (the rest are one command away,
 which the page names) and every cell shows a few items and "+N more", never a wall.
 
-Everything is inline (CSS, SVG charts drawn here), so the page opens from a USB stick
-on an air-gapped machine and makes no request anywhere. Jinja2 autoescaping is on for the
-whole template: every piece of message-derived text (chat names, sender names, forwarded
-sources, bot names) is hostile input and is escaped; the template never marks any of it
-safe. A Content-Security-Policy forbids scripts and remote loads as a second line.
+Everything is inline (CSS, SVG charts drawn here, and report.js for sorting, filtering
+and the graph), so the page opens from a USB stick on an air-gapped machine and makes no
+request anywhere. Jinja2 autoescaping is on for the whole template: every piece of
+message-derived text (chat names, sender names, forwarded sources, bot names) is hostile
+input and is escaped; the template never marks any of it safe. Data for the script goes
+in as escaped JSON (``assets.script_json``) and the script writes it with textContent
+only. A Content-Security-Policy admits that one script by its hash and no remote load.
+Tables and lists are capped (``data``, ``summary``, ``chats``): the page of a 300-chat,
+100,000-message case stays a few megabytes.
 Card, IBAN and phone numbers are masked in every string the page shows, whatever field
 it comes from (the report has no way to reveal them).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-import shlex
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,27 +36,24 @@ from bazaarwatch.dates import show_date
 from bazaarwatch.errors import OutputError
 from bazaarwatch.indicators.redaction import mask_sensitive
 from bazaarwatch.intel.analyse import refresh
+from bazaarwatch.outputs.report import assets, data
+from bazaarwatch.outputs.report.charts import WEEKS, trend_chart, volume_chart
+from bazaarwatch.outputs.report.chats import Names, sections
+from bazaarwatch.outputs.report.graph import graph_view
+from bazaarwatch.outputs.report.market import ROWS, market_view, num
+from bazaarwatch.outputs.report.summary import summary
 from bazaarwatch.outputs.terminal import safe
 from bazaarwatch.store import queries
 from bazaarwatch.store.market import Market
 from bazaarwatch.store.sqlite import Case
 
-#: Rows per market-map table, items per cell, characters per item: what keeps the page
-#: readable at 300+ chats.
-ROWS = 100
-NETWORKS = 50
-SPIKES = 50
-ITEMS = 4
-CHARS = 100
-TEXT = 300
-#: Weeks drawn in the trend chart (ten years); a case spanning more shows its last ones.
-WEEKS = 520
-# Link reasons an analyst checks first: a shared wallet, then a shared contact handle.
-_OPERATOR = (re.compile(r"\bwallet\b"), re.compile(r"\b(?:contact|handle)\b"))
-_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
-_NEW = ("vendors", "wallets", "chats")
+__all__ = ["ROWS", "WEEKS", "render", "trend_chart", "volume_chart", "write_report"]
 
-Row = dict[str, Any]
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+#: The characters ``terminal.safe`` rewrites (controls but newline, surrogates, bidi): a
+#: string without any, nearly every one, skips its per-character loop.
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f"
+                     "\u202a-\u202e\u2066-\u2069]")
 
 
 def _inert(value: Any) -> Any:
@@ -63,10 +62,20 @@ def _inert(value: Any) -> Any:
 
     A macro's output (``Markup``) is left as it is: it is the template's own HTML, each
     value in it already passed here and escaped; taking it for text would escape it twice.
-    Nothing else is ``Markup``: the template never marks a value safe."""
+    The only other ``Markup`` are the page's own script and style and its script data
+    (``assets``), whose strings were made inert before they were encoded."""
     if not isinstance(value, str) or isinstance(value, markupsafe.Markup):
         return value
-    return safe(mask_sensitive(value), keep_newlines=True)
+    return _text(value)
+
+
+@functools.lru_cache(maxsize=16384)
+def _text(value: str) -> str:
+    """``_inert`` of one string, remembered: a page prints each chat name, category and
+    kind dozens of times (a 300-chat case: 35,000 strings, 5,000 distinct), and masking
+    is the costly part. ``render`` empties it after each page."""
+    masked = mask_sensitive(value)
+    return safe(masked, keep_newlines=True) if _UNSAFE.search(masked) else masked
 
 
 _env = jinja2.Environment(
@@ -81,24 +90,9 @@ def _date(ts: int | None) -> str:
     return show_date(ts, "%Y-%m-%d", missing="—")
 
 
-_env.filters["date"] = _date
-
-
 def _says(evidence: Any) -> list[str]:
     """A verdict's evidence as an analyst reads it: each line once, no model features."""
     return says(evidence, limit=8) if isinstance(evidence, list) else []
-
-
-_env.filters["says"] = _says
-
-
-def _num(value: Any) -> str:
-    """A count or an amount as people read it: 1,234 and 4.5, not 4.500000001."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "—" if value is None else str(value)
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{int(value):,}"
 
 
 def _day(value: Any) -> str:
@@ -110,227 +104,11 @@ def _day(value: Any) -> str:
     return text[:10] if _ISO_DAY.match(text) else text
 
 
-_env.filters["num"] = _num
-_env.filters["day"] = _day
+def _pct(value: Any) -> str:
+    return f"{100 * float(value or 0):.0f}%"
 
 
-def volume_chart(rows: list[dict[str, Any]], *, width: int = 720,
-                 height: int = 160) -> dict[str, Any]:
-    """Bars of messages per month (all chats), as coordinates for the SVG in the template."""
-    per_month: dict[str, int] = defaultdict(int)
-    for r in rows:
-        per_month[r["month"]] += r["messages"]
-    months = sorted(per_month)
-    if not months:
-        return {"bars": [], "width": width, "height": height, "peak": 0}
-    peak = max(per_month.values())
-    step = width / len(months)
-    bars = []
-    for i, month in enumerate(months):
-        h = round((height - 20) * per_month[month] / peak, 1)
-        bars.append({"x": round(i * step + 1, 1), "w": round(max(step - 2, 1), 1), "h": h,
-                     "y": round(height - 20 - h, 1), "month": month,
-                     "count": per_month[month]})
-    return {"bars": bars, "width": width, "height": height, "peak": peak}
-
-
-def trend_chart(series: Iterable[Mapping[str, Any]], *, width: int = 720,
-                height: int = 160) -> dict[str, Any]:
-    """Lines of messages and offers per week over all chats (the series rows with no chat
-    and category "all"), as SVG coordinates for the template.
-
-    Weeks without a row are drawn as zero so the time axis is true; only the last
-    ``WEEKS`` weeks, so that one misdated message cannot squash the chart to a line
-    (``hidden`` says how many weeks with messages that leaves out)."""
-    counts: dict[date, tuple[int, int]] = {}
-    for row in series:
-        monday = _monday(row.get("week"))
-        if row.get("chat") is None and row.get("category") == "all" and monday:
-            counts[monday] = (int(row.get("messages") or 0), int(row.get("offers") or 0))
-    chart: dict[str, Any] = {"points": [], "width": width, "height": height, "peak": 0,
-                             "hidden": 0, "messages": "", "offers": ""}
-    if not counts:
-        return chart
-    last = max(counts)
-    first = max(min(counts), last - timedelta(weeks=WEEKS - 1))
-    weeks = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
-    peak = max(counts.get(w, (0, 0))[0] for w in weeks) or 1
-    step = (width - 20) / max(len(weeks) - 1, 1)
-    points = []
-    for i, week in enumerate(weeks):
-        messages, offers = counts.get(week, (0, 0))
-        points.append({"week": week.isoformat(), "x": round(10 + i * step, 1),
-                       "messages": messages, "offers": offers,
-                       "y": _y(messages, peak, height), "y_offers": _y(offers, peak, height)})
-    chart.update(points=points, peak=peak, hidden=sum(w < first for w in counts),
-                 messages=" ".join(f"{p['x']},{p['y']}" for p in points),
-                 offers=" ".join(f"{p['x']},{p['y_offers']}" for p in points))
-    return chart
-
-
-def _monday(week: Any) -> date | None:
-    """A trends week (``YYYY-MM-DD``) as a date; None for anything else."""
-    if not isinstance(week, str) or not _ISO_DAY.fullmatch(week):
-        return None
-    try:
-        return date.fromisoformat(week)
-    except ValueError:  # 2024-02-31: the shape of a date, not a date
-        return None
-
-
-def _y(value: int, peak: int, height: int) -> float:
-    return round(height - 20 - (height - 30) * min(value, peak) / peak, 1)
-
-
-def _clip(value: Any, limit: int = CHARS) -> str:
-    """``value`` as text of at most ``limit`` characters, masked *before* it is cut: a
-    card number cut in two no longer looks like one, and would escape the mask."""
-    text = mask_sensitive("" if value is None else str(value))
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def _short(value: Any) -> str:
-    """One item of a cell (a string, or a {"type","value"} or {"kind","name"} pair) as
-    short text."""
-    if isinstance(value, Mapping):
-        kind, text = value.get("type") or value.get("kind"), value.get("value")
-        text = text if text is not None else value.get("name") or value.get("id")
-        value = f"{kind}: {text}" if kind and text is not None else text
-    return _clip(value)
-
-
-def _few(values: Iterable[Any] | None, limit: int = ITEMS) -> dict[str, Any]:
-    """The first ``limit`` items of a cell as short text, and how many more there are."""
-    items = list(values or ())
-    return {"shown": [_short(v) for v in items[:limit]], "more": max(len(items) - limit, 0)}
-
-
-def _counts(value: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A {name: n} mapping (categories per item) as "name n" items, largest first."""
-    ranked = sorted((value or {}).items(), key=lambda kv: -_number(kv[1]))
-    return _few([f"{k} {_num(n)}" for k, n in ranked])
-
-
-def _number(value: Any) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
-
-
-def _names(values: Iterable[Any] | None) -> dict[str, Any]:
-    """Chats ({"id","name"}) by their names, the id where a chat has none."""
-    return _few([c.get("name") or c.get("id") if isinstance(c, Mapping) else c
-                 for c in values or ()])
-
-
-def _table(rows: Sequence[Mapping[str, Any]], view: Callable[[Mapping[str, Any]], Row],
-           limit: int = ROWS) -> dict[str, Any]:
-    """The first ``limit`` rows as ``view`` shows them, and how many more there are."""
-    return {"rows": [view(r) for r in rows[:limit]], "more": max(len(rows) - limit, 0)}
-
-
-def _bot(bot: Mapping[str, Any]) -> Row:
-    username = bot.get("username") or ""
-    return {"username": username, "shop": bool(bot.get("shop")),
-            "names": _few([n for n in bot.get("names") or () if n != username], 2),
-            "how": _few(bot.get("how")), "menu": _few(bot.get("menu"), 6),
-            "chats": _names(bot.get("chats")), "categories": _counts(bot.get("categories")),
-            "messages": bot.get("messages"), "offers": bot.get("offers"),
-            "first": bot.get("first_seen"), "last": bot.get("last_seen")}
-
-
-def _network(network: Mapping[str, Any]) -> Row:
-    return {"id": network.get("id"), "why": network.get("why"),
-            "chats": _names(network.get("chats")), "bots": _few(network.get("bots")),
-            "messages": network.get("messages"),
-            "categories": _counts(network.get("categories")),
-            "skeleton": _clip(network.get("skeleton"), TEXT),
-            "example": _clip(network.get("example"), TEXT),
-            "first": network.get("first_seen"), "last": network.get("last_seen")}
-
-
-def _vendor(vendor: Mapping[str, Any]) -> Row:
-    names = list(dict.fromkeys([*(vendor.get("names") or ()), *(vendor.get("handles") or ())]))
-    prices = [_price(cat, p) for cat, p in (vendor.get("prices") or {}).items()
-              if isinstance(p, Mapping)]
-    reputation = vendor.get("reputation")
-    return {"id": vendor.get("id"), "kind": vendor.get("kind"), "names": _few(names, 3),
-            "chats": _names(vendor.get("chats")),
-            "categories": _counts(vendor.get("categories")), "offers": vendor.get("offers"),
-            "prices": _few(prices), "wallets": _few(vendor.get("wallets")),
-            "payments": _few(vendor.get("payments")),
-            "contacts": _few([*(vendor.get("contacts") or ()), *(vendor.get("onions") or ())]),
-            "reputation": _counts(reputation) if isinstance(reputation, Mapping)
-            else _few(reputation),
-            "first": vendor.get("first_seen"), "last": vendor.get("last_seen")}
-
-
-def _price(category: str, price: Mapping[str, Any]) -> str:
-    """"carding 11–36.5 USD"; one figure when every price seen was the same."""
-    low, high = _num(price.get("min")), _num(price.get("max"))
-    span = low if low == high else f"{low}–{high}"
-    return " ".join(str(part) for part in (category, span, price.get("currency")) if part)
-
-
-def _link(link: Mapping[str, Any]) -> Row:
-    return {"a": _entity(link.get("a")), "b": _entity(link.get("b")),
-            "reason": link.get("reason"), "evidence": _few(link.get("evidence"), 3),
-            "score": link.get("score")}
-
-
-def _entity(entity: Any) -> Row:
-    if not isinstance(entity, Mapping):
-        return {"name": _short(entity), "kind": ""}
-    return {"name": _short(entity.get("name") or entity.get("id")),
-            "kind": entity.get("kind") or ""}
-
-
-def _operator_first(links: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """Links that share a wallet, then those that share a contact handle, then the rest;
-    each group in the map's order (strongest first)."""
-    def rank(link: Mapping[str, Any]) -> int:
-        reason = str(link.get("reason") or "")
-        return next((i for i, p in enumerate(_OPERATOR) if p.search(reason)), len(_OPERATOR))
-    return sorted(links, key=rank)
-
-
-def _spike(spike: Mapping[str, Any], chat_names: Mapping[str, str | None]) -> Row:
-    chat = spike.get("chat")
-    if isinstance(chat, Mapping):
-        chat = chat.get("name") or chat.get("id")
-    elif chat is not None:
-        chat = chat_names.get(str(chat)) or chat
-    return {"category": spike.get("category"), "chat": chat, "week": spike.get("week"),
-            "count": spike.get("count"), "baseline": spike.get("baseline")}
-
-
-def _new_weeks(new: Sequence[Mapping[str, Any]], limit: int = 12) -> list[Row]:
-    """The last ``limit`` weeks in which a vendor, wallet or chat was first seen, newest
-    first; a figure may come as a count or as the list of what was new."""
-    rows = [{"week": n.get("week"),
-             **{k: len(v) if isinstance(v := n.get(k), list | tuple) else v or 0
-                for k in _NEW}} for n in new]
-    return [r for r in reversed(rows) if any(r[k] for k in _NEW)][:limit]
-
-
-def market_view(market: Market, *, db: str,
-                chat_names: Mapping[str, str | None]) -> dict[str, Any]:
-    """The market map as the template shows it: capped tables of short text items.
-
-    ``db`` is the case path the "N more" lines name in their commands; ``chat_names``
-    names the chats that trends give by id."""
-    bots = sorted(market.bots, key=lambda b: (not b.get("shop"), -_number(b.get("messages"))))
-    vendors = sorted(market.vendors, key=lambda v: -_number(v.get("offers")))
-    trends = market.trends
-    return {
-        "db": shlex.quote(db),
-        "bots": _table(bots, _bot),
-        "networks": _table(market.networks, _network, NETWORKS),
-        "vendors": _table(vendors, _vendor),
-        "links": _table(_operator_first(market.links), _link),
-        "spikes": _table(trends.get("spikes", []),
-                         lambda s: _spike(s, chat_names), SPIKES),
-        "new": _new_weeks(trends.get("new", [])),
-        "chart": trend_chart(trends.get("series", [])),
-    }
+_env.filters.update(date=_date, says=_says, num=num, day=_day, pct=_pct)
 
 
 def render(case: Case, *, market: Market | None = None) -> str:
@@ -338,25 +116,56 @@ def render(case: Case, *, market: Market | None = None) -> str:
     case's current one, computed now when missing: ``intel.analyse.refresh``)."""
     if market is None:
         market = refresh(case)
-    chats = queries.chat_stats(case)
-    template = _env.get_template("report.html")
-    return template.render(
-        version=__version__,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        case_name=case.path.name,
-        totals=queries.totals(case),
-        chats=chats,
-        channels=queries.channels(case),
-        flagged=queries.flagged_messages(case),
-        chart=volume_chart(queries.volume_by_month(case)),
-        senders=queries.top_senders(case),
-        forwards=queries.forwarded_sources(case),
-        market=market_view(market, db=str(case.path),
-                           chat_names={c["chat_id"]: c["name"] for c in chats}),
-        indicators=queries.indicators(case, limit=40),
-        indicator_counts=queries.indicator_counts(case),
-        sources=queries.sources(case),
-    )
+    stats = queries.chat_stats(case)
+    channels = queries.channels(case)
+    names = Names({c["chat_id"]: c["name"] for c in stats})
+    volume = queries.volume_by_month(case)
+    view = market_view(market, db=str(case.path), names=names)
+    ordered = view.pop("sorted")
+    flagged = data.flagged(case)
+    try:
+        return _env.get_template("report.html").render(
+            version=__version__,
+            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            case_name=case.path.name,
+            csp=assets.policy(), script=assets.script(), style=assets.style(),
+            totals=queries.totals(case),
+            summary=summary(channels, vendors=ordered["vendors"], links=view["links"]["rows"],
+                            bots=ordered["bots"], networks=len(market.networks),
+                            trends=market.trends, names=names),
+            chats=_chat_rows(channels, stats, names),
+            sections=sections(channels, stats, months=data.months_by_chat(volume),
+                              indicators=data.chat_indicators(case),
+                              vendors=ordered["vendors"], bots=ordered["bots"]),
+            flagged=flagged, names=names,
+            chart=volume_chart(volume),
+            senders=queries.top_senders(case),
+            forwards=queries.forwarded_sources(case),
+            market=view,
+            graph=_graph(market, names),
+            indicators=data.indicators(case),
+            sources=queries.sources(case),
+        )
+    finally:
+        _text.cache_clear()
+
+
+def _chat_rows(channels: list[dict[str, Any]], stats: list[dict[str, Any]],
+               names: Names) -> list[dict[str, Any]]:
+    """One row per chat for the chats table: its verdict and its figures side by side."""
+    figures = {s["chat_id"]: s for s in stats}
+    return [{**figures.get(c["chat_id"], {}), **c, "link": names.item(c["chat_id"], c["name"])}
+            for c in channels]
+
+
+def _graph(market: Market, names: Names) -> dict[str, Any]:
+    def anchor(node: str) -> str | None:
+        chat = node.removeprefix("chat:")
+        return names.item(chat)["href"] if node.startswith("chat:") else None
+
+    view = graph_view(market.nodes, market.edges, anchor=anchor)
+    view["json"] = assets.script_json(view.pop("live"))
+    return view
 
 
 def write_report(case: Case, path: Path, *, market: Market | None = None) -> None:
