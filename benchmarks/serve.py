@@ -13,7 +13,7 @@ per million messages) unless ``--case`` names one; it is copied first, so the or
 is never changed. Everything talks to loopback only.
 
     python benchmarks/serve.py --messages 1000000 --workdir /tmp/bw-serve --clients 8 \\
-        --seconds 60 --ingest 20000
+        --workers 2 --seconds 60 --ingest 20000
 """
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen([sys.executable, "-m", "bazaarwatch", "serve", "--db", str(db),
-                               "--port", str(port)],
+                               "--port", str(port), "--workers", str(workers)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -193,6 +193,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bw-serve"))
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="serve --workers")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--ingest", type=int, default=20_000,
                         help="Messages the concurrent ingest adds (0: no ingest).")
@@ -212,7 +213,7 @@ def main() -> None:
     shutil.copyfile(source, db)
     to_label, wallets, chats = targets(db, 500, args.seed)
     port = free_port()
-    server = start_server(db, port)
+    server = start_server(db, port, args.workers)
     ingest = None
     try:
         if args.ingest:
@@ -245,7 +246,8 @@ def main() -> None:
     if ingest is not None:
         ingest_err = ingest.communicate()[1].decode(errors="replace").strip().splitlines()
         ingest_state += f"; {ingest_err[-1] if ingest_err else ''}"
-    print(f"case: {source.name}, {clients} clients, {elapsed:.0f} s; ingest of "
+    print(f"case: {source.name}, {args.workers} server processes, {clients} clients, "
+          f"{elapsed:.0f} s; ingest of "
           f"{args.ingest:,} messages: {ingest_state}")
     report(load, elapsed)
     with sqlite3.connect(db) as con:

@@ -104,7 +104,7 @@ class SearchResult:
 TOTAL_CAP = 10_000
 FILTER_CAP = 1_000
 RANK_LIMIT = 2_000
-SCAN_LIMIT = 20_000
+SCAN_LIMIT = 5_000
 QUERY_LIMIT = 1_000  # characters of an FTS query: a search, not a document
 _FEW_INDICATORS = 1_000  # distinct indicators of a type, below which its sightings drive
 _FOLD_WINDOW = 1_000  # rows read at most to fold reposts into one page
@@ -253,7 +253,14 @@ def _by_words(case: Case, query: str, clauses: list[str], params: list[Any],
     order = "rank" if hits <= RANK_LIMIT else "recent"
     source = ("FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid "
               "LEFT JOIN verdicts v ON v.message_rowid = m.rowid")
-    rows = _page(case, query, source, f"messages_fts MATCH ? AND {where}", [query, *params],
+    within, bound = "", []
+    if clauses and hits > SCAN_LIMIT:  # the page looks where the count looked
+        within = (" AND messages_fts.rowid >= (SELECT min(rowid) FROM (SELECT rowid FROM "
+                  f"messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC "
+                  f"LIMIT {SCAN_LIMIT}))")
+        bound = [query]
+    rows = _page(case, query, source, f"messages_fts MATCH ?{within} AND {where}",
+                 [query, *bound, *params],
                  "rank" if order == "rank" else "messages_fts.rowid DESC", window)
     return min(total, TOTAL_CAP), capped, order, rows
 
