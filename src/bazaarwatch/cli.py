@@ -424,8 +424,8 @@ def search_command(query: str, db: Path, chat: str | None, category: str | None,
 
     Examples: cvv, "gift card", btc AND usdt, закладк*, cvv NOT news;
     --category carding --offer --since 2024-01-01; --indicator @some_shop_bot (no
-    QUERY needed with a filter). Best matches first (newest first when more than 10,000
-    match, or with no QUERY). The copies of one text (reposts) are folded into one
+    QUERY needed with a filter). Best matches first (the most recently stored first when
+    more than 2,000 match, or with no QUERY). The copies of one text (reposts) are folded into one
     result that says how many and where. Shows chat, date, sender, verdict and a snippet
     with the matches highlighted; card, IBAN and phone numbers in it are masked unless
     --reveal.
