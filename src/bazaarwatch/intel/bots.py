@@ -42,7 +42,7 @@ from itertools import islice
 from typing import Any
 
 from bazaarwatch.indicators.redaction import mask_sensitive
-from bazaarwatch.intel.posters import is_channel, iso
+from bazaarwatch.intel.posters import ChatNames, is_channel, iso
 from bazaarwatch.model import Chat
 from bazaarwatch.store.market import Record
 
@@ -240,7 +240,7 @@ class Bots:
         self._sizes = array("q")
         self._categories: dict[str, int] = {}  # category -> its bit in a message's mask
         self._bots: dict[str, _Bot] = {}  # "@name", or the sender id of an unnamed bot
-        self._shown: dict[str, str | None] = {}  # chat id -> its name as results show it
+        self._chat_name = ChatNames(chats)
 
     def add(self, record: Record) -> None:
         chat = self._index.get(record.chat_id)
@@ -413,12 +413,6 @@ class Bots:
                  and c.type == _BOT_CHAT and c.name]
         return list(dict.fromkeys(names))[:MAX_NAMES]
 
-    def _chat_name(self, chat_id: str) -> str | None:
-        if chat_id not in self._shown:
-            chat = self._chats.get(chat_id)
-            self._shown[chat_id] = mask_sensitive(chat.name[:_NAME]) \
-                if chat is not None and chat.name else None
-        return self._shown[chat_id]
 
 
 class _Tally:

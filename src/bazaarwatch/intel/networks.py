@@ -51,7 +51,7 @@ from datasketch import MinHash, MinHashLSH
 from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.indicators.redaction import mask_sensitive
 from bazaarwatch.intel.bots import advertised_bots
-from bazaarwatch.intel.posters import iso, poster
+from bazaarwatch.intel.posters import ChatNames, iso, poster
 from bazaarwatch.model import Chat
 from bazaarwatch.store.market import Record
 
@@ -241,7 +241,7 @@ class Networks:
         self._candidates: Counter[str] = Counter()
         self._illicit: Counter[str] = Counter()
         self._networks: list[_Network] = []
-        self._names: dict[str, str | None] = {}
+        self._chat_name = ChatNames(chats)
 
     def add(self, record: Record) -> None:
         """Keep ``record`` when it is an offer or a bot's message with enough words."""
@@ -411,12 +411,6 @@ class Networks:
         rows = np.frombuffer(self._rowids, dtype=np.int64)[where]
         return _Network(data, sorted(rows.tolist()))
 
-    def _chat_name(self, chat_id: str) -> str | None:
-        """A chat's name, masked (once per chat: a chat is in many networks)."""
-        if chat_id not in self._names:
-            chat = self._chats.get(chat_id)
-            self._names[chat_id] = mask_sensitive(chat.name) if chat and chat.name else None
-        return self._names[chat_id]
 
 
 class _Network:

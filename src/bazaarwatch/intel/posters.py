@@ -7,10 +7,11 @@ bot chat the bot. Keys are ``chat:<id>`` or ``sender:<id>`` so the two never col
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from bazaarwatch.dates import FIRST, LAST, show_date
+from bazaarwatch.indicators.redaction import mask_sensitive
 from bazaarwatch.model import Chat
 from bazaarwatch.store.market import Record
 
@@ -49,3 +50,21 @@ def week(ts: int) -> str | None:
         return None
     day = datetime.fromtimestamp(ts, UTC).date()
     return (day - timedelta(days=day.weekday())).isoformat()
+
+
+class ChatNames:
+    """Chat names as results show them: masked, at most ``NAME_LIMIT`` characters, each
+    worked out once (a chat is named by many bots, networks and vendors)."""
+
+    NAME_LIMIT = 300
+
+    def __init__(self, chats: Mapping[str, Chat]) -> None:
+        self._chats = chats
+        self._shown: dict[str, str | None] = {}
+
+    def __call__(self, chat_id: str) -> str | None:
+        if chat_id not in self._shown:
+            chat = self._chats.get(chat_id)
+            self._shown[chat_id] = (mask_sensitive(chat.name[:self.NAME_LIMIT])
+                                    if chat is not None and chat.name else None)
+        return self._shown[chat_id]

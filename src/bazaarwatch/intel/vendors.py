@@ -44,7 +44,7 @@ from typing import Any
 
 from bazaarwatch.classify.prices import Price, find_prices
 from bazaarwatch.indicators.redaction import SENSITIVE, mask, mask_sensitive
-from bazaarwatch.intel.posters import iso, poster
+from bazaarwatch.intel.posters import ChatNames, iso, poster
 from bazaarwatch.model import Chat
 from bazaarwatch.store.market import Record
 
@@ -372,7 +372,7 @@ class Vendors:
         self._vendors: dict[str, _Vendor] = {}  # poster key -> vendor
         self._handles: dict[str, _Vendor] = {}  # "@name" -> vendor, kept if it qualifies
         self._ids: dict[str, str] = {}  # vendor id -> key, from the last result
-        self._shown: dict[str, str | None] = {}  # chat id -> its name as results show it
+        self._chat_name = ChatNames(chats)
         self._offers = 0  # offers credited so far
 
     def add(self, record: Record) -> None:
@@ -501,12 +501,6 @@ class Vendors:
                 handles
         return "sender", key, names, []
 
-    def _chat_name(self, chat_id: str) -> str | None:
-        if chat_id not in self._shown:
-            chat = self._chats.get(chat_id)
-            self._shown[chat_id] = mask_sensitive(chat.name[:_NAME]) \
-                if chat is not None and chat.name else None
-        return self._shown[chat_id]
 
     def _sender_name(self, sender: str) -> str | None:
         name = self._senders.get(sender)
