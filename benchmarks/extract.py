@@ -1531,6 +1531,105 @@ def goals(ours: Run, runs: list[Run], scored: dict[str, Scored], megabytes: floa
 
 # --------------------------------------------------------------------------------------
 
+# -- real-shaped text: speed only -----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_EXPORT = ROOT.parent / "shared" / "data" / "dev" / "telegram-channels" / "result.json"
+BENIGN = (ROOT / "benchmarks" / "data" / "benign.jsonl",
+          ROOT / "benchmarks" / "data" / "benign-blind.jsonl")
+LONG = 900  # characters: a long post, as in classify.py
+LONG_POSTS = 20_000
+PROFILE_LINES = 15
+
+
+def dev_export_texts() -> list[str]:
+    """The texts of the dev export's messages (real channels), or none when it is absent."""
+    if not DEV_EXPORT.is_file():
+        return []
+    reader = _module("bazaarwatch.sources").get_reader("telegram")
+    return [m.text for m in reader.read(DEV_EXPORT) if m.text]
+
+
+def long_russian_posts(count: int = LONG_POSTS) -> list[str]:
+    """Posts of about ``LONG`` characters, the project's benign Russian texts joined in turn
+    (as ``classify.py``'s ``long_posts``): news-like prose where every sentence ends in a
+    dot and some posts carry links, handles and phone numbers."""
+    texts = [row["text"] for path in BENIGN if path.is_file()
+             for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+             if row.get("lang") == "ru"]
+    posts: list[str] = []
+    current = ""
+    while texts and len(posts) < count:
+        for text in texts:
+            current = f"{current}\n\n{text}" if current else text
+            if len(current) >= LONG:
+                posts.append(current)
+                current = ""
+                if len(posts) == count:
+                    break
+    return posts
+
+
+def time_calls(call: Callable[[str], Any], texts: Sequence[str], repeat: int) -> float:
+    """CPU time of one call per text, fastest of ``repeat`` passes (errors count as calls)."""
+    for text in texts[:WARMUP_MESSAGES]:
+        with contextlib.suppress(Exception):
+            call(text)
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        start = time.process_time()
+        for text in texts:
+            try:  # noqa: SIM105 - a context manager per call would be timed too
+                call(text)
+            except Exception:  # a tool's crash on one text is not a speed figure
+                pass
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def real_text_speed(tools: Sequence[Tool], corpora: dict[str, list[str]], repeat: int,
+                    measured: dict[str, dict[str, float]]) -> None:
+    """MB/s and messages/s of every tool on each corpus (``measured`` holds CPU seconds
+    already taken, by corpus and tool), with bazaarwatch's speed as a multiple of
+    iocsearcher's (the issue's goal: 10x on real chat text)."""
+    print("\nspeed by corpus (CPU seconds, one call per message):")
+    rows = []
+    for name, texts in corpora.items():
+        megabytes = sum(len(t.encode()) for t in texts) / 1e6
+        seconds = measured.get(name) or {
+            tool.name: time_calls(tool.call, texts, repeat) for tool in tools}
+        for tool in tools:
+            took = seconds[tool.name] or 1e-9
+            ratio = ""
+            if tool.name == "bazaarwatch" and "iocsearcher" in seconds:
+                ratio = f"{seconds['iocsearcher'] / took:.1f}x"
+            rows.append([name, tool.name, f"{len(texts):,}", f"{megabytes:.1f}",
+                         f"{megabytes / took:.2f}", f"{len(texts) / took:,.0f}", ratio])
+    print(table(["corpus", "tool", "messages", "MB", "MB/s", "messages/s",
+                 "vs iocsearcher"], rows, left=2))
+
+
+def profile_extraction(corpora: dict[str, list[str]]) -> None:
+    """cProfile's top functions (own time) of bazaarwatch's extraction on each corpus."""
+    import cProfile
+    import io
+    import pstats
+
+    extract = _module("bazaarwatch.indicators").default_extractor().extract
+    for name, texts in corpora.items():
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for text in texts:
+            extract(text)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(PROFILE_LINES)
+        lines = [line for line in out.getvalue().splitlines() if line.strip()]
+        print(f"\nprofile of bazaarwatch on {name} (top {PROFILE_LINES} by own time):")
+        print("\n".join(lines[lines.index(next(x for x in lines if "ncalls" in x)):]))
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Compare bazaarwatch's indicator extraction with other extractors on "
@@ -1552,6 +1651,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="whose errors to list (default: bazaarwatch)")
     parser.add_argument("--dump", type=Path, metavar="FILE",
                         help="also write the corpus and its ground truth as JSON lines")
+    parser.add_argument("--real", nargs="*", choices=["dev", "longru"], default=["dev", "longru"],
+                        help="real-shaped corpora timed besides the generated one: the dev "
+                             "export's texts (when present) and generated long Russian "
+                             "posts (default: both; none with --real alone)")
+    parser.add_argument("--profile", action="store_true",
+                        help="print a cProfile summary of bazaarwatch on each corpus")
     args = parser.parse_args(argv)
     if args.messages is None:
         args.messages = QUICK_MESSAGES if args.quick else DEFAULT_MESSAGES
@@ -1595,6 +1700,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                  [])
     scored = {run.tool.name: score(run, corpus, args.errors) for run in runs}
     report(corpus, megabytes, runs, scored, split, args)
+    corpora = {"generated": texts}
+    if "dev" in args.real and (dev := dev_export_texts()):
+        corpora["dev export"] = dev
+    if "longru" in args.real:
+        corpora["long Russian"] = long_russian_posts()
+    measured = {"generated": {run.tool.name: run.cpu_seconds for run in runs}}
+    real_text_speed(tools, corpora, args.repeat, measured)
+    if args.profile and any(tool.name == "bazaarwatch" for tool in tools):
+        profile_extraction(corpora)
     return 0
 
 

@@ -123,6 +123,16 @@ def write_account_export(folder: Path, chats: Sequence[Raw],
 
 # -- the command line --------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True, scope="session")
+def _temporary_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every extractor the tests build (in process or in a CLI child, which inherits the
+    environment) keeps its compiled hyperscan database in one temporary cache, never in
+    the user's ``~/.cache/bazaarwatch``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
+        yield
+
+
 def cli_env() -> dict[str, str]:
     """A wide, colourless, UTF-8 environment so rich does not wrap or style the output.
     No remembered case and no BAZAARWATCH_DB: a test's --db is the only case (state

@@ -7,61 +7,72 @@ it and what to do), 2 usage error.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import msgspec
-import orjson
-import phonenumbers
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
-from rich.text import Text
 
 from bazaarwatch import __version__
-from bazaarwatch.dates import show_date
 from bazaarwatch.errors import BazaarwatchError, OutputError
-from bazaarwatch.indicators import default_extractor, types
-from bazaarwatch.indicators.redaction import mask_sensitive, redact
-from bazaarwatch.ingest import OnProgress, Options, Planned, SourceResult, ingest, plan
-from bazaarwatch.ingest import Progress as IngestProgress
-from bazaarwatch.lines import read_lines
-from bazaarwatch.outputs.report import write_report
 from bazaarwatch.outputs.terminal import safe
-from bazaarwatch.sources import readers
-from bazaarwatch.store import queries
-from bazaarwatch.store.sqlite import Case, explain
 
-# Piped output is read by people in pagers and files: give tables room instead of 80 columns.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, soft_wrap=True)  # errors stay one line
+if TYPE_CHECKING:  # the heavy modules load in the commands that use them (issue 12)
+    import sqlite3
+
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from bazaarwatch.ingest import OnProgress, Options, Planned, SourceResult
+    from bazaarwatch.ingest import Progress as IngestProgress
+    from bazaarwatch.store.sqlite import Case
+
+
+@cache
+def out() -> Console:
+    """Standard output for tables. Piped output is read by people in pagers and files:
+    tables get room instead of 80 columns."""
+    from rich.console import Console
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+@cache
+def err() -> Console:
+    """Standard error for messages, each on one line."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _date(ts: int | None) -> str:
+    from bazaarwatch.dates import show_date
+
     return show_date(ts)
+
+
+def _s(value: Any) -> str:
+    """Hostile text (names, values, paths) for rich: controls visible, markup escaped."""
+    from rich.markup import escape
+
+    return escape(safe("" if value is None else str(value)))
 
 
 def _quoted(message: str) -> str:
     """An error or warning for the terminal. It may quote hostile input (a chat name, a
     value): card, IBAN and phone numbers masked, controls made visible, markup escaped."""
-    return escape(safe(mask_sensitive(message)))
+    from bazaarwatch.indicators.redaction import mask_sensitive
+
+    return _s(mask_sensitive(message))
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {_quoted(message)}")
+    err().print(f"[bold red]error:[/] {_quoted(message)}")
     sys.exit(1)
 
 
@@ -78,18 +89,36 @@ class _Command(click.Group):
             return super().invoke(ctx)
         except BazaarwatchError as e:
             _fail(str(e))
-        except sqlite3.Error as e:
-            case = ctx.meta.get(_CASE)
-            _fail(str(explain(case, e)) if case else f"SQLite: {e}")
         except OSError as e:
             if isinstance(e, BrokenPipeError):  # the reader of our output went away
                 raise
             _fail(f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e))
+        except Exception as e:
+            error = _sqlite_error(e)
+            if error is None:
+                raise
+            from bazaarwatch.store.sqlite import explain
+
+            case = ctx.meta.get(_CASE)
+            _fail(str(explain(case, error)) if case else f"SQLite: {error}")
+
+
+def _sqlite_error(error: Exception) -> sqlite3.Error | None:
+    """``error`` if it is SQLite's. A command that never imported sqlite3 cannot have
+    raised one, so the module is not imported to ask (``extract`` does without it)."""
+    module = sys.modules.get("sqlite3")
+    if module is None:
+        return None
+    import sqlite3
+
+    return error if isinstance(error, sqlite3.Error) else None
 
 
 def _case(db: Path, *, write: bool = False) -> Case:
     """Open the case for a command: read-only unless the command writes to it. It
     becomes the remembered case (``_remember``)."""
+    from bazaarwatch.store.sqlite import Case
+
     click.get_current_context().meta[_CASE] = db
     case = Case(db, create=write, read_only=not write)
     _remember(db)
@@ -119,7 +148,7 @@ def _db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
     except OSError:
         remembered = ""
     if remembered and Path(remembered).is_file():
-        err.print(f"case: {_quoted(remembered)} (the last one used; --db or BAZAARWATCH_DB "
+        err().print(f"case: {_quoted(remembered)} (the last one used; --db or BAZAARWATCH_DB "
                   "chooses another)")
         return Path(remembered)
     raise click.UsageError("no case given: add --db case.db or set BAZAARWATCH_DB (no case "
@@ -142,10 +171,34 @@ def main() -> None:
     """
 
 
-_format_option = click.option(
-    "--format", "format_", type=click.Choice(sorted(readers())), default=None,
-    help="Force the input format instead of detecting it: "
-         + "; ".join(f"{name}: {r.description}" for name, r in sorted(readers().items())) + ".")
+class _Formats(click.Choice):  # type: ignore[type-arg]
+    """The input formats, asked of the reader registry only when a command checks or
+    shows them: loading the readers costs every other command its start-up."""
+
+    def __init__(self) -> None:
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from bazaarwatch.sources import readers
+
+        return tuple(sorted(readers()))
+
+
+class _FormatOption(click.Option):
+    """--format, whose help lists the readers: written when help is shown, not at import."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from bazaarwatch.sources import readers
+
+        self.help = ("Force the input format instead of detecting it: "
+                     + "; ".join(f"{name}: {r.description}"
+                                 for name, r in sorted(readers().items())) + ".")
+        return super().get_help_record(ctx)
+
+
+_format_option = click.option("--format", "format_", cls=_FormatOption, type=_Formats(),
+                              default=None)
 
 
 _model_option = click.option(
@@ -162,6 +215,8 @@ _keep_option = click.option(
 def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
+    import phonenumbers
+
     region = value.upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise click.BadParameter(f"{value!r} is not an ISO 3166 region code phone numbers "
@@ -181,54 +236,74 @@ _reveal_option = click.option(
     help="Show card, IBAN and phone values unmasked (they are masked by default).")
 
 
-def _options(keep_sensitive: bool, region: str | None, model_path: Path | None) -> Options:
-    from bazaarwatch.classify.model import Classifier  # scikit-learn loads only when needed
+_workers_option = click.option(
+    "--workers", type=click.IntRange(0, 64), default=None, metavar="N",
+    help="Processes that extract and classify while ingest reads and stores (default: one "
+         "per core this process may use, less one; 0: analyse in the ingest process). The "
+         "results are the same whatever the number.")
+
+
+def _options(keep_sensitive: bool, region: str | None, model_path: Path | None,
+             workers: int | None) -> Options:
+    from bazaarwatch.analysis import Spec
+    from bazaarwatch.classify.model import Classifier
+    from bazaarwatch.indicators import default_extractor
+    from bazaarwatch.ingest import Options
 
     return Options(extractor=default_extractor(region), classifier=Classifier.load(model_path),
-                   keep_sensitive=keep_sensitive)
+                   keep_sensitive=keep_sensitive, workers=workers,
+                   spec=Spec(extract=True, classify=True, region=region,
+                             model_path=model_path))
 
 
 @contextmanager
 def _progress_bar() -> Iterator[OnProgress | None]:
-    """A rich progress bar on an interactive terminal; nothing when piped or in CI."""
-    if not err.is_terminal:
+    """A rich progress bar on an interactive terminal; nothing when piped or in CI.
+
+    It is redrawn on each batch rather than by rich's refresh thread: ingest forks its
+    analysis workers, which is only safe while the process runs one thread."""
+    if not err().is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TextColumn("{task.fields[messages]:,} messages, {task.fields[rate]:,.0f}/s"),
                TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=False) as bar:
+    with Progress(*columns, console=err(), transient=False, auto_refresh=False) as bar:
         tasks: dict[Path, Any] = {}
 
         def update(p: IngestProgress) -> None:
             if p.path not in tasks:
-                tasks[p.path] = bar.add_task(escape(safe(p.path.name)), total=p.total_bytes,
+                tasks[p.path] = bar.add_task(_s(p.path.name), total=p.total_bytes,
                                              messages=0, rate=0.0)
             task = tasks[p.path]
             elapsed = bar.tasks[task].elapsed or 0.0
             rate = p.messages / elapsed if elapsed else 0.0
             bar.update(task, completed=p.done_bytes, total=p.total_bytes, messages=p.messages,
-                       rate=rate)
+                       rate=rate, refresh=True)
 
         yield update
 
 
 def _run_ingest(planned: list[Planned], db: Path, options: Options) -> list[SourceResult]:
+    from bazaarwatch.ingest import ingest
+
     with _case(db, write=True) as case, _progress_bar() as on_progress:
         results = ingest(case, planned, options=options, on_progress=on_progress)
     for r in results:
-        name = escape(safe(str(r.path)))
+        name = _s(str(r.path))
         _listed("[bold red]error:[/]", r.refused, r.refused_count, "refused messages")
         _listed("[yellow]warning:[/]", r.warnings, r.warning_count, "warnings")
         if r.status == "skipped":
-            err.print(f"{name}: already ingested (same SHA-256), nothing to do")
+            err().print(f"{name}: already ingested (same SHA-256), nothing to do")
         elif r.error is None:
             refused = f", {r.refused_count:,} refused" if r.refused_count else ""
-            err.print(f"{name}: {r.read:,} messages read, {r.added:,} added, "
+            err().print(f"{name}: {r.read:,} messages read, {r.added:,} added, "
                       f"{r.updated:,} updated{refused}")
         else:
-            err.print(f"[bold red]error:[/] {_quoted(str(r.error))}")
-            err.print(f"{name}: marked {r.status}; the {r.read:,} messages read before the "
+            err().print(f"[bold red]error:[/] {_quoted(str(r.error))}")
+            err().print(f"{name}: marked {r.status}; the {r.read:,} messages read before the "
                       f"error were kept ({r.added:,} new)")
     return results
 
@@ -237,9 +312,9 @@ def _listed(label: str, lines: list[str], count: int, what: str, *, show: int = 
     """The first few refusals or warnings of a source, one line each, and how many more
     there are (the case lists the first 20 in ``sources.warnings``)."""
     for line in lines[:show]:
-        err.print(f"{label} {_quoted(line)}")
+        err().print(f"{label} {_quoted(line)}")
     if count > show:
-        err.print(f"{label} ... and {count - show:,} more {what} (see sources.warnings in "
+        err().print(f"{label} ... and {count - show:,} more {what} (see sources.warnings in "
                   "the case)")
 
 
@@ -257,8 +332,9 @@ def _failed(results: list[SourceResult]) -> bool:
 @_keep_option
 @_region_option
 @_model_option
+@_workers_option
 def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None, keep_sensitive: bool,
-                   region: str | None, model_path: Path | None) -> None:
+                   region: str | None, model_path: Path | None, workers: int | None) -> None:
     """Stream exports into a case database, idempotently and resumably.
 
     PATHS are Telegram Desktop export folders, their result.json, .zip files of export
@@ -270,8 +346,10 @@ def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None, keep_s
     characters, numbers beyond 64 bits, invalid UTF-8) are changed for their message and
     reported as warnings; see SECURITY.md.
     """
+    from bazaarwatch.ingest import plan
+
     planned = plan(paths, format=format_)  # every input checked before the case is touched
-    results = _run_ingest(planned, db, _options(keep_sensitive, region, model_path))
+    results = _run_ingest(planned, db, _options(keep_sensitive, region, model_path, workers))
     if _failed(results):
         sys.exit(1)
 
@@ -284,10 +362,14 @@ def ingest_command(paths: tuple[str, ...], db: Path, format_: str | None, keep_s
 @_keep_option
 @_region_option
 @_model_option
+@_workers_option
 def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None,
-                 keep_sensitive: bool, region: str | None, model_path: Path | None) -> None:
+                 keep_sensitive: bool, region: str | None, model_path: Path | None,
+                 workers: int | None) -> None:
     """The main job: ingest exports, compute the market map (shop bots, networks,
     vendors, links, trends) and write OUTDIR/case.db and OUTDIR/report.html."""
+    from bazaarwatch.ingest import plan
+
     planned = plan(paths, format=format_)  # fail on a bad path before creating anything
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -295,14 +377,15 @@ def scan_command(paths: tuple[str, ...], outdir: Path, format_: str | None,
         raise OutputError(f"{outdir}: cannot create this folder ({e.strerror}). Give "
                           "another -o folder") from e
     db = outdir / "case.db"
-    results = _run_ingest(planned, db, _options(keep_sensitive, region, model_path))
+    results = _run_ingest(planned, db, _options(keep_sensitive, region, model_path, workers))
     report = outdir / "report.html"
     from bazaarwatch.cli_map import market_of
+    from bazaarwatch.outputs.report import write_report
 
     with _case(db, write=True) as case:
         write_report(case, report, market=market_of(case))
-    err.print(f"case: {escape(safe(str(db)))}")
-    err.print(f"report: {escape(safe(str(report)))}")
+    err().print(f"case: {_s(str(db))}")
+    err().print(f"report: {_s(str(report))}")
     if _failed(results):
         sys.exit(1)
 
@@ -315,46 +398,91 @@ def report_command(db: Path, output: Path) -> None:
     """Write a self-contained offline HTML report of a case, market map included (computed
     first when ingest has added messages since 'analyse')."""
     from bazaarwatch.cli_map import market_of
+    from bazaarwatch.outputs.report import write_report
 
     with _case(db) as case:
         write_report(case, output, market=market_of(case))
-    err.print(f"report: {escape(safe(str(output)))}")
+    err().print(f"report: {_s(str(output))}")
 
 
 def _highlight(snippet: str) -> Text:
     """A search snippet with its U+0002..U+0003 marked matches in bold, the rest made safe."""
+    from rich.text import Text
+
     text = Text()
     for i, piece in enumerate(snippet.replace("\x03", "\x02").split("\x02")):
         text.append(safe(" ".join(piece.split("\n"))), style="bold yellow" if i % 2 else "")
     return text
 
 
-def _emit(rows: list[dict[str, Any]], as_json: bool, table: Callable[[], Table]) -> None:
-    if as_json:
-        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
-    else:
-        out.print(table())
+#: Rows a listing's table shows when no --limit is given (its JSON shows them all).
+TABLE_ROWS = 50
+
+
+def limit_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--limit", type=_LIMIT, default=None,
+        help=f"At most this many {what}, 0 for all (default: {TABLE_ROWS} in a table, all "
+             "in JSON).")
+
+
+def shown(rows: list[dict[str, Any]], limit: int | None, as_json: bool
+          ) -> tuple[list[dict[str, Any]], int]:
+    """The rows to print under --limit, and how many more there are."""
+    cap = _cap(limit, as_json)
+    if cap is None or len(rows) <= cap:
+        return rows, 0
+    return rows[:cap], len(rows) - cap
+
+
+def _cap(limit: int | None, as_json: bool) -> int | None:
+    """How many rows to show: --limit's (0: all), else all in JSON, TABLE_ROWS in a table."""
+    if limit is None:
+        return None if as_json else TABLE_ROWS
+    return limit or None
+
+
+def emit_json(rows: Any) -> None:
+    import orjson
+
+    sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def print_table(header: Sequence[str], rows: Iterable[Sequence[str]], hidden: int = 0) -> None:
+    """A listing as a table on standard output, then on standard error how many rows
+    --limit left out. Cells are plain text: the renderer makes them safe."""
+    import shutil
+
+    from bazaarwatch.outputs.tables import render
+
+    stream = sys.stdout
+    width = shutil.get_terminal_size().columns if stream.isatty() else 160
+    ascii_only = not (getattr(stream, "encoding", None) or "utf-8").lower().startswith("utf")
+    stream.write("".join(f"{line}\n" for line in render(header, rows, width=width,
+                                                          ascii_only=ascii_only)))
+    stream.flush()
+    if hidden:
+        err().print(f"{hidden:,} more; use --limit N (0 for all) or --json")
 
 
 @main.command("stats")
 @db_option
+@limit_option("chats")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def stats_command(db: Path, as_json: bool) -> None:
+def stats_command(db: Path, limit: int | None, as_json: bool) -> None:
     """Per chat: type, messages, senders, date range, forwards and bot messages."""
+    from bazaarwatch.store import queries
+
     with _case(db) as case:
-        rows = queries.chat_stats(case)
-
-    def table() -> Table:
-        t = Table("chat", "type", "messages", "senders", "first", "last", "forwards",
-                  "bot msgs")
-        for r in rows:
-            t.add_row(escape(safe(r["name"] or r["chat_id"])), escape(safe(r["type"])),
-                      f"{r['messages']:,}",
-                      f"{r['senders']:,}", _date(r["first_date"]), _date(r["last_date"]),
-                      f"{r['forwards']:,}", f"{r['bot_messages']:,}")
-        return t
-
-    _emit(rows, as_json, table)
+        rows, hidden = shown(queries.chat_stats(case), limit, as_json)
+    if as_json:
+        emit_json(rows)
+        return
+    print_table(("chat", "type", "messages", "senders", "first", "last", "forwards",
+                 "bot msgs"),
+                ((r["name"] or r["chat_id"], r["type"] or "", f"{r['messages']:,}",
+                  f"{r['senders']:,}", _date(r["first_date"]), _date(r["last_date"]),
+                  f"{r['forwards']:,}", f"{r['bot_messages']:,}") for r in rows), hidden)
 
 
 def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
@@ -384,6 +512,8 @@ def _category(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 def _indicator_type(ctx: click.Context, param: click.Parameter,
                     value: str | None) -> str | None:
+    from bazaarwatch.indicators import types
+
     if value is not None and value not in types():
         raise click.BadParameter(f"{value!r} is not an indicator type; use one of: "
                                  + ", ".join(types()))
@@ -430,6 +560,8 @@ def search_command(query: str, db: Path, chat: str | None, category: str | None,
     with the matches highlighted; card, IBAN and phone numbers in it are masked unless
     --reveal.
     """
+    from bazaarwatch.store import queries
+
     filters = queries.Filters(chat=chat, category=category, offer=offer, since=since,
                               until=until, indicator_type=indicator_type, indicator=indicator)
     if not query.strip() and filters == queries.Filters():
@@ -441,15 +573,16 @@ def search_command(query: str, db: Path, chat: str | None, category: str | None,
     rows = found.results
     more = "+" if found.capped else ""
     shown = f"{len(rows):,} shown" + (f" from #{offset + 1}" if offset else "")
-    err.print(f"{found.total:,}{more} matching messages; {shown}"
+    err().print(f"{found.total:,}{more} matching messages; {shown}"
               + ("" if all_copies else ", reposts folded"))
     if as_json:
         for r in rows:
             r["snippet"] = r["snippet"].replace("\x02", "").replace("\x03", "")
-        _emit(rows, True, Table)
+        emit_json(rows)
         return
     if not rows:
         return
+    from rich.table import Table
 
     def table() -> Table:
         t = Table("chat", "date", "sender", "verdict", "message")
@@ -465,23 +598,12 @@ def search_command(query: str, db: Path, chat: str | None, category: str | None,
             if r["says"]:
                 message.append("\n" + safe("; ".join(r["says"])), style="dim")
             verdict = ", ".join(r["categories"]) + (" (offer)" if r["offer"] else "")
-            t.add_row(escape(safe(r["chat_name"] or r["chat_id"])), _date(r["date"]),
-                      escape(safe(r["sender_name"] or r["sender_id"] or "")),
+            t.add_row(_s(r["chat_name"] or r["chat_id"]), _date(r["date"]),
+                      _s(r["sender_name"] or r["sender_id"] or ""),
                       verdict or "—", message)
         return t
 
-    _emit(rows, False, table)
-
-
-class _Line(msgspec.Struct):
-    """An input line. ``id`` is kept as its raw JSON and written back byte for byte, so
-    any id (2**80, 1.5, a string, an object, null) is echoed as given."""
-
-    id: msgspec.Raw
-    text: str = ""
-
-
-_LINE_SHAPE = '{"id": ..., "text": "..."}'
+    out().print(table())
 
 
 @main.command("extract")
@@ -499,9 +621,15 @@ def extract_command(file: str, region: str | None, reveal: bool) -> None:
     domain iban card. Offsets are code points of the original text; "checked" is false
     when a checksum exists but the value does not use it (all-lower-case Ethereum).
     """
+    import orjson
+
+    from bazaarwatch.indicators import default_extractor
+    from bazaarwatch.indicators.redaction import redact
+    from bazaarwatch.lines import LINE_SHAPE, Line, read_lines
+
     extractor = default_extractor(region)
     write = sys.stdout.buffer.write
-    for _, record in read_lines(file, _Line, shape=_LINE_SHAPE):
+    for _, record in read_lines(file, Line, shape=LINE_SHAPE):
         found = extractor.extract(record.text)
         shown = found if reveal else [redact(i) for i in found]
         write(orjson.dumps({"id": orjson.Fragment(bytes(record.id)), "indicators": [
@@ -514,7 +642,7 @@ def extract_command(file: str, region: str | None, reveal: bool) -> None:
 @db_option
 @click.option("--type", "kind", metavar="TYPE", default=None,
               help="Only this type (btc, onion, telegram_bot, card, ...).")
-@click.option("--limit", type=_LIMIT, default=None, help="At most this many rows.")
+@limit_option("indicators")
 @_reveal_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def indicators_command(db: Path, kind: str | None, limit: int | None, reveal: bool,
@@ -524,21 +652,26 @@ def indicators_command(db: Path, kind: str | None, limit: int | None, reveal: bo
     Card, IBAN and phone values are masked unless --reveal is given and they were
     ingested with --keep-sensitive.
     """
-    if kind is not None and kind not in types():
-        raise click.BadParameter(f"{kind!r} is not an indicator type; use one of: "
-                                 + ", ".join(types()), param_hint="--type")
+    from bazaarwatch.store import queries
+
+    if kind is not None:
+        from bazaarwatch.indicators import types
+
+        if kind not in types():
+            raise click.BadParameter(f"{kind!r} is not an indicator type; use one of: "
+                                     + ", ".join(types()), param_hint="--type")
+    cap = _cap(limit, as_json)
     with _case(db) as case:
-        rows = queries.indicators(case, kind=kind, limit=limit, reveal=reveal)
-
-    def table() -> Table:
-        t = Table("type", "value", "messages", "first seen", "last seen", "chats")
-        for r in rows:
-            value = safe(r["value"]) + ("" if r["checked"] else " (unchecked)")
-            t.add_row(r["type"], escape(value), f"{r['messages']:,}", _date(r["first_seen"]),
-                      _date(r["last_seen"]), escape(safe(", ".join(map(str, r["chats"])))))
-        return t
-
-    _emit(rows, as_json, table)
+        rows = queries.indicators(case, kind=kind, limit=cap, reveal=reveal)
+        hidden = (queries.indicator_total(case, kind=kind) - cap
+                  if cap is not None and len(rows) == cap and not as_json else 0)
+    if as_json:
+        emit_json(rows)
+        return
+    print_table(("type", "value", "messages", "first seen", "last seen", "chats"),
+                ((r["type"], r["value"] + ("" if r["checked"] else " (unchecked)"),
+                  f"{r['messages']:,}", _date(r["first_seen"]), _date(r["last_seen"]),
+                  ", ".join(map(str, r["chats"]))) for r in rows), hidden)
 
 
 @main.command("classify")
@@ -562,12 +695,16 @@ def classify_command(file: str, model_path: Path | None, debug: bool) -> None:
     counterfeit-goods pirated-content hacking game-cheats fake-engagement medical-fraud
     money-laundering scam.
     """
+    import orjson
+
     from bazaarwatch.classify.model import Classifier  # scikit-learn loads only when needed
+    from bazaarwatch.indicators import default_extractor
+    from bazaarwatch.lines import LINE_SHAPE, Line, read_lines
 
     classifier = Classifier.load(model_path)
     extractor = default_extractor()
     write = sys.stdout.buffer.write
-    pending: list[_Line] = []
+    pending: list[Line] = []
 
     def flush() -> None:
         verdicts = classifier.classify([r.text for r in pending],
@@ -582,7 +719,7 @@ def classify_command(file: str, model_path: Path | None, debug: bool) -> None:
         pending.clear()
 
     try:
-        for _, record in read_lines(file, _Line, shape=_LINE_SHAPE):
+        for _, record in read_lines(file, Line, shape=LINE_SHAPE):
             pending.append(record)
             if len(pending) >= 1000:
                 flush()
@@ -623,15 +760,15 @@ def train_command(data: Path | None, db: Path | None, output: Path) -> None:
             for text, categories, offer in training_rows(case):
                 examples.append(Example(text=text, labels=categories, offer=offer))
                 labelled += 1
-        err.print(f"{labelled:,} labelled messages from {_quoted(str(db))}")
-    err.print(f"training on {len(examples):,} examples ...")
+        err().print(f"{labelled:,} labelled messages from {_quoted(str(db))}")
+    err().print(f"training on {len(examples):,} examples ...")
     classifier = train(examples)
     about: dict[str, Any] = {"trained_on": (data or SEED).name, "examples": len(examples)}
     if db is not None:
         about["labels_from"] = db.name
         about["labels"] = labelled
     classifier.save(output, about=about)
-    err.print(f"model: {escape(safe(str(output)))}")
+    err().print(f"model: {_s(str(output))}")
 
 
 @main.command("evaluate")
@@ -656,23 +793,25 @@ def evaluate_command(data: Path, model_path: Path | None, as_json: bool) -> None
                             "false_positive_rate": round(report.none_fp_rate, 4)},
                    "confusion": [{"true": t, "predicted": p, "count": n}
                                  for (t, p), n in sorted(report.confusion.items())]}
-        sys.stdout.buffer.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
+        emit_json(summary)
         return
+    from rich.table import Table
+
     table = Table("category", "support", "precision", "recall", "F1")
     for r in rows:
         if r["support"] or r["category"] == "offer":
             table.add_row(r["category"], f"{r['support']:,}", f"{r['precision']:.3f}",
                           f"{r['recall']:.3f}", f"{r['f1']:.3f}")
-    out.print(table)
-    out.print(f"macro-F1 over the categories present: {report.macro_f1:.3f}")
-    out.print(f"false positives on none: {report.none_flagged:,} of {report.none_total:,} "
+    out().print(table)
+    out().print(f"macro-F1 over the categories present: {report.macro_f1:.3f}")
+    out().print(f"false positives on none: {report.none_flagged:,} of {report.none_total:,} "
               f"({report.none_fp_rate:.2%})")
     mistakes = [(t, p, n) for (t, p), n in report.confusion.most_common() if t != p][:15]
     if mistakes:
         confusion = Table("true", "predicted", "messages", title="most frequent confusions")
         for t, p, n in mistakes:
             confusion.add_row(t, p, f"{n:,}")
-        out.print(confusion)
+        out().print(confusion)
 
 
 @main.command("channels")
@@ -681,7 +820,8 @@ def evaluate_command(data: Path, model_path: Path | None, as_json: bool) -> None
 @click.option("--format", "format_", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="A table for people, JSON for tools (--format json is "
                                       "--json).")
-def channels_command(db: Path, as_json: bool, format_: str) -> None:
+@limit_option("chats")
+def channels_command(db: Path, as_json: bool, format_: str, limit: int | None) -> None:
     """Per chat: what it is and what it trades, decided from all its posts.
 
     The kind is shop (offers from one seller), marketplace (offers from several senders
@@ -691,22 +831,24 @@ def channels_command(db: Path, as_json: bool, format_: str) -> None:
     first. --json adds the best evidence messages (card, IBAN and phone numbers masked),
     category counts, offer rate, bots and indicators.
     """
+    from bazaarwatch.store import queries
+
+    as_json = as_json or format_ == "json"
     with _case(db) as case:
-        rows = queries.channels(case)
+        rows, hidden = shown(queries.channels(case), limit, as_json)
+    if as_json:
+        emit_json(rows)
+        return
+    print_table(("chat", "type", "kind", "categories", "confidence", "messages", "offers",
+                 "bots", "indicators"), (_channel(r) for r in rows), hidden)
 
-    def table() -> Table:
-        t = Table("chat", "type", "kind", "categories", "confidence", "messages", "offers",
-                  "bots", "indicators")
-        for r in rows:
-            shares = ", ".join(f"{s['category']} {s['share']:.0%}" for s in r["shares"])
-            confidence = "—" if r["confidence"] is None else f"{r['confidence']:.2f}"
-            t.add_row(escape(safe(r["name"] or r["chat_id"])), escape(safe(r["type"])),
-                      r["kind"], shares or "—", confidence, f"{r['messages']:,}",
-                      f"{r['offers']:,}", escape(safe(", ".join(r["bots"]))),
-                      ", ".join(f"{k} {n}" for k, n in r["indicators"].items()))
-        return t
 
-    _emit(rows, as_json or format_ == "json", table)
+def _channel(r: dict[str, Any]) -> tuple[str, ...]:
+    shares = ", ".join(f"{s['category']} {s['share']:.0%}" for s in r["shares"])
+    confidence = "—" if r["confidence"] is None else f"{r['confidence']:.2f}"
+    return (r["name"] or r["chat_id"], r["type"] or "", r["kind"], shares or "—", confidence,
+            f"{r['messages']:,}", f"{r['offers']:,}", ", ".join(r["bots"]),
+            ", ".join(f"{k} {n}" for k, n in r["indicators"].items()))
 
 
 # The market-map commands and serve live in their own modules and register themselves on

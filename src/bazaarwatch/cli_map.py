@@ -13,43 +13,56 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import orjson
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from bazaarwatch.cli import _case, _emit, db_option, err, main, out
+from bazaarwatch.cli import (
+    _case,
+    _s,
+    db_option,
+    emit_json,
+    err,
+    limit_option,
+    main,
+    out,
+    print_table,
+    shown,
+)
 from bazaarwatch.errors import OutputError
-from bazaarwatch.intel.posters import OnProgress
-from bazaarwatch.outputs.terminal import safe
-from bazaarwatch.store.market import Market
-from bazaarwatch.store.sqlite import Case
+
+if TYPE_CHECKING:
+    from bazaarwatch.intel.posters import OnProgress
+    from bazaarwatch.store.market import Market
+    from bazaarwatch.store.sqlite import Case
 
 _json_option = click.option("--json", "as_json", is_flag=True,
                             help="Print JSON (the documented shape) instead of a table.")
-_limit_option = click.option(
-    "--limit", type=click.IntRange(min=1), default=None,
-    help="At most this many rows (a table shows 50 by default; JSON shows all).")
-_TABLE_ROWS = 50
+_SPIKES = 50  # spikes the trends table shows
 
 
-def _s(value: Any) -> str:
-    """Hostile text (names, values) for a rich table: controls visible, markup escaped."""
-    return escape(safe("" if value is None else str(value)))
+def _t(value: Any) -> str:
+    """A value as the text of a table cell (the table makes it safe)."""
+    return "" if value is None else str(value)
 
 
 @contextmanager
 def _progress() -> Iterator[OnProgress | None]:
     """A progress bar over the messages read, on an interactive terminal only."""
-    if not err.is_terminal:
+    if not err().is_terminal:
         yield None
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (TextColumn("market map"), BarColumn(), MofNCompleteColumn(),
                TextColumn("messages"), TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err(), transient=True) as bar:
         task = bar.add_task("analyse", total=None)
 
         def update(done: int, total: int) -> None:
@@ -72,29 +85,15 @@ def _open(db: Path) -> Case:
     return _case(db, write=False)
 
 
-def _rows(rows: list[dict[str, Any]], limit: int | None, as_json: bool
-          ) -> tuple[list[dict[str, Any]], int]:
-    """The rows to print and how many more there are."""
-    cap = limit if limit is not None else (None if as_json else _TABLE_ROWS)
-    if cap is None or len(rows) <= cap:
-        return rows, 0
-    return rows[:cap], len(rows) - cap
-
-
-def _more(hidden: int) -> None:
-    if hidden:
-        err.print(f"{hidden:,} more; use --limit N or --json to see them")
-
-
 def _chats(chats: list[dict[str, Any]], show: int = 3) -> str:
-    names = [_s(c.get("name") or c.get("id")) for c in chats[:show]]
+    names = [_t(c.get("name") or c.get("id")) for c in chats[:show]]
     extra = f" +{len(chats) - show}" if len(chats) > show else ""
     return ", ".join(names) + extra
 
 
 def _counts(counts: dict[str, int], show: int = 3) -> str:
     top = sorted(counts.items(), key=lambda kv: -kv[1])[:show]
-    return ", ".join(f"{_s(k)} {v:,}" for k, v in top) or "—"
+    return ", ".join(f"{_t(k)} {v:,}" for k, v in top) or "—"
 
 
 def _day(iso: str | None) -> str:
@@ -117,81 +116,71 @@ def analyse_command(db: Path, as_json: bool) -> None:
               "networks": len(found.networks), "vendors": len(found.vendors),
               "links": len(found.links), "spikes": len(found.trends.get("spikes", []))}
     if as_json:
-        sys.stdout.buffer.write(orjson.dumps(counts, option=orjson.OPT_INDENT_2) + b"\n")
+        emit_json(counts)
         return
-    err.print(", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in counts.items()))
+    err().print(", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in counts.items()))
 
 
 @main.command("bots")
 @db_option
-@_limit_option
+@limit_option("rows")
 @_json_option
 def bots_command(db: Path, limit: int | None, as_json: bool) -> None:
     """Bots seen in the case: shop bots (a shop menu, or advertised next to offers) first,
     then inline and other bots; the chats that show them and what they sell."""
     with _open(db) as case:
-        rows, hidden = _rows(market_of(case).bots, limit, as_json)
-
-    def table() -> Table:
-        t = Table("bot", "shop", "how", "chats", "categories", "messages", "first", "last")
-        for b in rows:
-            t.add_row(_s(b["username"]), "yes" if b.get("shop") else "", ", ".join(b["how"]),
-                      _chats(b["chats"]), _counts(b["categories"]), f"{b['messages']:,}",
-                      _day(b["first_seen"]), _day(b["last_seen"]))
-        return t
-
-    _emit(rows, as_json, table)
-    _more(hidden)
+        rows, hidden = shown(market_of(case).bots, limit, as_json)
+    if as_json:
+        emit_json(rows)
+        return
+    print_table(("bot", "shop", "how", "chats", "categories", "messages", "first", "last"),
+                ((_t(b["username"]), "yes" if b.get("shop") else "", ", ".join(b["how"]),
+                  _chats(b["chats"]), _counts(b["categories"]), f"{b['messages']:,}",
+                  _day(b["first_seen"]), _day(b["last_seen"])) for b in rows), hidden)
 
 
 @main.command("networks")
 @db_option
-@_limit_option
+@limit_option("rows")
 @_json_option
 def networks_command(db: Path, limit: int | None, as_json: bool) -> None:
     """Networks: near-identical offers (the same template with other prices, handles and
     names) posted in several chats or by several shops, like one operator's franchise of
     vendor-branded shop bots. Biggest first."""
     with _open(db) as case:
-        rows, hidden = _rows(market_of(case).networks, limit, as_json)
-
-    def table() -> Table:
-        t = Table("network", "chats", "bots", "messages", "categories", "first", "last", "why")
-        for n in rows:
-            t.add_row(_s(n["id"]), _chats(n["chats"]), _s(", ".join(n["bots"][:3])),
-                      f"{n['messages']:,}", _counts(n["categories"]), _day(n["first_seen"]),
-                      _day(n["last_seen"]), _s(n.get("why", "")))
-        return t
-
-    _emit(rows, as_json, table)
-    _more(hidden)
+        rows, hidden = shown(market_of(case).networks, limit, as_json)
+    if as_json:
+        emit_json(rows)
+        return
+    print_table(("network", "chats", "bots", "messages", "categories", "first", "last", "why"),
+                ((_t(n["id"]), _chats(n["chats"]), ", ".join(n["bots"][:3]),
+                  f"{n['messages']:,}", _counts(n["categories"]), _day(n["first_seen"]),
+                  _day(n["last_seen"]), _t(n.get("why", ""))) for n in rows), hidden)
 
 
 @main.command("vendors")
 @db_option
-@_limit_option
+@limit_option("rows")
 @_json_option
 def vendors_command(db: Path, limit: int | None, as_json: bool) -> None:
     """Vendors: whoever sells (a sender in a group, a channel, a shop bot, or the contact
     offers point to), with their chats, categories, prices, wallets and contacts. Most
     offers first; card, IBAN and phone numbers masked."""
     with _open(db) as case:
-        rows, hidden = _rows(market_of(case).vendors, limit, as_json)
+        rows, hidden = shown(market_of(case).vendors, limit, as_json)
+    if as_json:
+        emit_json(rows)
+        return
+    print_table(("vendor", "names", "chats", "categories", "offers", "prices", "wallets",
+                 "contacts"), (_vendor(v) for v in rows), hidden)
 
-    def table() -> Table:
-        t = Table("vendor", "names", "chats", "categories", "offers", "prices", "wallets",
-                  "contacts")
-        for v in rows:
-            prices = ", ".join(f"{_s(c)} {p['min']:g}–{p['max']:g} {_s(p['currency'])}"
-                               for c, p in list(v["prices"].items())[:2])
-            t.add_row(_s(v["id"]), _s(", ".join(v["names"][:2])), _chats(v["chats"]),
-                      _counts(v["categories"]), f"{v['offers']:,}", prices or "—",
-                      f"{len(v['wallets']):,}",
-                      _s(", ".join(c["value"] for c in v["contacts"][:3])))
-        return t
 
-    _emit(rows, as_json, table)
-    _more(hidden)
+def _vendor(v: dict[str, Any]) -> tuple[str, ...]:
+    prices = ", ".join(f"{_t(c)} {p['min']:g}–{p['max']:g} {_t(p['currency'])}"
+                       for c, p in list(v["prices"].items())[:2])
+    return (_t(v["id"]), ", ".join(v["names"][:2]), _chats(v["chats"]),
+            _counts(v["categories"]), f"{v['offers']:,}", prices or "—",
+            f"{len(v['wallets']):,}", ", ".join(c["value"] for c in v["contacts"][:3]))
 
 
 @main.command("links")
@@ -199,7 +188,7 @@ def vendors_command(db: Path, limit: int | None, as_json: bool) -> None:
 @click.option("--entity", default=None, metavar="VALUE",
               help="Only links that involve this chat or vendor (id or name) or that "
                    "this value (a wallet, handle, onion, network id) is evidence of.")
-@_limit_option
+@limit_option("rows")
 @_json_option
 def links_command(db: Path, entity: str | None, limit: int | None, as_json: bool) -> None:
     """'Same operator' candidates: pairs of chats or vendors that share a wallet, a PGP
@@ -209,18 +198,14 @@ def links_command(db: Path, entity: str | None, limit: int | None, as_json: bool
         found = market_of(case).links
     if entity is not None:
         found = [link for link in found if _involves(link, entity)]
-    rows, hidden = _rows(found, limit, as_json)
-
-    def table() -> Table:
-        t = Table("a", "b", "reason", "evidence", "score")
-        for link in rows:
-            evidence = ", ".join(f"{_s(e['type'])} {_s(e['value'])}" for e in link["evidence"][:3])
-            t.add_row(_entity(link["a"]), _entity(link["b"]), _s(link["reason"]), evidence,
-                      f"{link['score']:.2f}")
-        return t
-
-    _emit(rows, as_json, table)
-    _more(hidden)
+    rows, hidden = shown(found, limit, as_json)
+    if as_json:
+        emit_json(rows)
+        return
+    print_table(("a", "b", "reason", "evidence", "score"),
+                ((_entity(link["a"]), _entity(link["b"]), _t(link["reason"]),
+                  ", ".join(f"{_t(e['type'])} {_t(e['value'])}" for e in link["evidence"][:3]),
+                  f"{link['score']:.2f}") for link in rows), hidden)
 
 
 def _involves(link: dict[str, Any], value: str) -> bool:
@@ -232,7 +217,7 @@ def _involves(link: dict[str, Any], value: str) -> bool:
 
 
 def _entity(end: dict[str, Any]) -> str:
-    return f"{_s(end.get('name') or end['id'])} [dim]({_s(end['kind'])} {_s(end['id'])})[/]"
+    return f"{_t(end.get('name') or end['id'])} ({_t(end['kind'])} {_t(end['id'])})"
 
 
 @main.command("trends")
@@ -245,20 +230,23 @@ def trends_command(db: Path, as_json: bool) -> None:
     with _open(db) as case:
         trends = market_of(case).trends
     if as_json:
-        sys.stdout.buffer.write(orjson.dumps(trends, option=orjson.OPT_INDENT_2) + b"\n")
+        emit_json(trends)
         return
+    from rich.table import Table
+
     weeks = [s for s in trends.get("series", []) if s["category"] == "all" and s["chat"] is None]
     t = Table("week", "messages", "offers", title="all chats, last 12 weeks")
     for s in sorted(weeks, key=lambda s: s["week"])[-12:]:
         t.add_row(s["week"], f"{s['messages']:,}", f"{s['offers']:,}")
-    out.print(t)
+    out().print(t)
     spikes = trends.get("spikes", [])
     s_table = Table("week", "category", "chat", "count", "baseline", title="spikes")
-    for s in spikes[:_TABLE_ROWS]:
+    for s in spikes[:_SPIKES]:
         s_table.add_row(s["week"], _s(s["category"]), _s(s.get("chat_name") or s["chat"] or "all"),
                         f"{s['count']:,}", f"{s['baseline']:g}")
-    out.print(s_table)
-    _more(max(0, len(spikes) - _TABLE_ROWS))
+    out().print(s_table)
+    if len(spikes) > _SPIKES:
+        err().print(f"{len(spikes) - _SPIKES:,} more; use --json")
 
 
 @main.command("export")
@@ -302,20 +290,20 @@ def export_command(db: Path, format_: str, output: Path, tlp: str, reveal: bool)
             objects = (misp.write(case, found, output, name=db.name, tlp=tlp, reveal=reveal)
                        if format_ == "misp" else
                        stix.write(case, found, output, name=db.name, tlp=tlp))
-            err.print(f"{format_}: {_s(output)} (" + ", ".join(
+            err().print(f"{format_}: {_s(output)} (" + ", ".join(
                 f"{n:,} {_s(kind)}" for kind, n in objects.most_common()) + ")")
             return
         if format_ in tabular.FORMATS or format_ == "parquet":
             counts = (parquet.write(case, found, output) if format_ == "parquet" else
                       tabular.write(case, found, output, format_))
-            err.print(f"{format_}: {_s(output)} ("
+            err().print(f"{format_}: {_s(output)} ("
                       + ", ".join(f"{n:,} {table}" for table, n in counts.items()) + ")")
             return
     try:
         graphfiles.write(found, output, format_)
     except OSError as e:
         raise OutputError(f"{output}: cannot write ({e.strerror}). Give another -o path") from e
-    err.print(f"{format_}: {_s(output)} ({len(found.nodes):,} nodes, {len(found.edges):,} edges)")
+    err().print(f"{format_}: {_s(output)} ({len(found.nodes):,} nodes, {len(found.edges):,} edges)")
 
 
 @main.command("watch")
@@ -334,6 +322,8 @@ def watch_command(db: Path, rules: Path, webhook: str | None) -> None:
     Rules are [[rule]] tables with a name and any of: keywords, patterns, categories,
     offer, indicator_types, indicators, chats, vendors, networks (all given must hold).
     """
+    import orjson
+
     from bazaarwatch.intel.watch import load_rules, post, run
 
     loaded = load_rules(rules)
@@ -342,11 +332,11 @@ def watch_command(db: Path, rules: Path, webhook: str | None) -> None:
                                  param_hint="--webhook")
 
     def deliver(match: dict[str, Any]) -> None:
-        sys.stdout.buffer.write(orjson.dumps(match) + b"\n")
+        sys.stdout.buffer.write(orjson.dumps(match) + b"\n")  # one object a line
         sys.stdout.flush()
         if webhook is not None:
             post(webhook, match)
 
     with _case(db, write=True) as case:
         found = run(case, loaded, deliver=deliver)
-    err.print(f"{len(found):,} new matches")
+    err().print(f"{len(found):,} new matches")

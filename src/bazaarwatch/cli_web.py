@@ -5,20 +5,21 @@ Registered on ``cli.main`` when ``cli`` imports this module.
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
 import click
 
 from bazaarwatch.cli import db_option, err, main
-from bazaarwatch.web.security import LOOPBACK
 
 
 def is_loopback(host: str) -> bool:
     """Whether ``host`` is a loopback address or name (only this machine can connect)."""
+    import ipaddress
+
+    from bazaarwatch.web.security import LOOPBACK
+
     if host.strip("[]") in LOOPBACK or host in LOOPBACK:
         return True
     try:
@@ -51,6 +52,8 @@ def serve_command(db: Path, host: str, port: int, token: str | None, read_only: 
     reach it from elsewhere through an SSH tunnel or a TLS proxy. Card, IBAN and phone
     numbers are masked on every page and in every answer.
     """
+    import secrets
+
     import uvicorn
 
     from bazaarwatch.web.app import ENVIRONMENT, create_app
@@ -59,11 +62,11 @@ def serve_command(db: Path, host: str, port: int, token: str | None, read_only: 
         raise click.BadParameter("use at least 16 characters", param_hint="--token")
     if token is None and not is_loopback(host):
         token = secrets.token_urlsafe(24)
-        err.print(f"token (printed once; every client needs it): {token}")
+        err().print(f"token (printed once; every client needs it): {token}")
     app = create_app(db, read_only=read_only, token=token)  # checks the case before listening
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
     where = f"http://{shown}:{port}/"
-    err.print(f"serving {db} on {where}" + (" (read-only)" if read_only else "")
+    err().print(f"serving {db} on {where}" + (" (read-only)" if read_only else "")
               + (f" with {workers} workers" if workers > 1 else "")
               + (f"; open {where}?token=... once to log in" if token else ""))
     options: dict[str, Any] = {"host": host.strip("[]"), "port": port, "log_level": "warning",

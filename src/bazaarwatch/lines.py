@@ -21,6 +21,18 @@ from bazaarwatch.errors import InputError
 
 T = TypeVar("T")
 
+class Line(msgspec.Struct):
+    """An input line of ``extract`` and ``classify``. ``id`` is kept as its raw JSON and
+    written back byte for byte, so any id (2**80, 1.5, a string, an object, null) is
+    echoed as given."""
+
+    id: msgspec.Raw
+    text: str = ""
+
+
+#: How a good ``Line`` looks, for error messages.
+LINE_SHAPE = '{"id": ..., "text": "..."}'
+
 #: The longest line (bytes, without its newline) a record may take: far more than any
 #: message, and still a bounded amount of memory.
 MAX_LINE = 16 << 20

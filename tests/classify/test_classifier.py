@@ -113,7 +113,7 @@ def test_offer_cannot_use_length_or_a_bot_handle() -> None:
     shipped = Classifier.load()
     offer = shipped.weights.outputs.index("offer")
     for feature in EXCLUDED["offer"]:
-        assert shipped.dense[offer, N_HASHED + DENSE.index(feature)] == 0.0
+        assert shipped.dense_t[N_HASHED + DENSE.index(feature), offer] == 0.0
 
 
 @pytest.mark.parametrize("text", ["🔫🔫🔫", "wkwk 🔫🔫🔫 mantap", "💸💸💸"])
@@ -146,7 +146,7 @@ def test_training_rebuilds_the_shipped_model(tmp_path: Path) -> None:
     assert rebuilt.weights.outputs == shipped.weights.outputs
     assert np.allclose(rebuilt.weights.thresholds, shipped.weights.thresholds)
     assert np.allclose(rebuilt.weights.bias, shipped.weights.bias, atol=1e-6)
-    assert np.allclose(rebuilt.dense, shipped.dense, atol=1e-5)
+    assert np.allclose(rebuilt.dense_t, shipped.dense_t, atol=1e-5)
 
 
 def test_train_and_evaluate_commands(tmp_path: Path) -> None:

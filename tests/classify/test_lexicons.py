@@ -55,6 +55,21 @@ def test_loading_everything_is_the_files_together(entries: list[LexiconEntry]) -
     assert len(entries) == per_file
 
 
+def test_the_shipped_files_read_unchecked_are_the_checked_entries(
+        entries: list[LexiconEntry]) -> None:
+    checked = [e for n in sorted(FILES) for e in load_file(DEFAULT_DIRECTORY / f"{n}.json")]
+    assert entries == checked
+    assert [type(e.weight) for e in entries] == [float] * len(checked)
+
+
+def test_a_folder_other_than_the_shipped_one_is_checked(tmp_path: Path) -> None:
+    shipped = json.loads((DEFAULT_DIRECTORY / "en.json").read_text(encoding="utf-8"))
+    shipped["terms"][0]["term"] = shipped["terms"][0]["term"].upper()
+    (tmp_path / "en.json").write_text(json.dumps(shipped), encoding="utf-8")
+    with pytest.raises(LexiconError, match="not lower-case"):
+        load_lexicons(tmp_path)
+
+
 @pytest.mark.parametrize("category", IDS)
 def test_every_category_has_40_terms_and_english_and_russian_ones(
         entries: list[LexiconEntry], category: str) -> None:

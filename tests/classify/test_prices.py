@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bazaarwatch.classify.prices import (
+    _line,
+    _sensitive_in,
     find_prices,
     find_prices_all,
     has_quantity,
     has_quantity_all,
 )
+from bazaarwatch.indicators.redaction import sensitive_spans
 
 
 @pytest.mark.parametrize(("text", "amount", "currency"), [
@@ -66,6 +69,28 @@ def test_a_price_next_to_a_card_is_still_found() -> None:
         (20.0, "20$"), (1500.0, "1500 руб")]
 
 
+def test_a_card_or_phone_on_a_line_of_a_long_post_is_no_price() -> None:
+    text = ("новости дня\n" * 20 + "карта 4111 1111 1111 1111$\r\n"
+            "тел +7 (999) 123-45-67 $\nцена 1500 руб\n" + "ещё строка\n" * 20)
+    assert [text[p.start:p.end] for p in find_prices(text)] == ["1500 руб"]
+
+
+@pytest.mark.parametrize("text", [
+    "a\n4111 1111 1111 1111\nb", "\n+7 (999) 123-45-67\n", "x 4111111111111111",
+    "DE89 3704 0044 0532 0130 00\n\u200b4111111111111111", "Пpoдaм\n06.12.34.56.78 hxxp",
+    "4111 1111\n1111 1111", "\x07\n+447700900123\n\u00ad202-555-0123", "00\n44 7911 123456",
+])
+def test_the_spans_of_a_line_are_the_whole_texts_spans_on_it(text: str) -> None:
+    """Sensitive numbers are looked for line by line: each line gives the spans that
+    the whole text gives on it."""
+    whole = sensitive_spans(text)
+    for at in range(len(text)):
+        if text[at] != "\n":
+            start, end = _line(text, at, at + 1)
+            assert sorted(_sensitive_in(text, start, end)) == sorted(
+                span for span in whole if span[0] < end and start < span[1])
+
+
 def test_several_prices_in_order() -> None:
     text = "1g — 18€ / 3g — 45€, опт от 10000 руб"
     assert [(p.amount, p.currency) for p in find_prices(text)] == [
@@ -99,3 +124,26 @@ def test_a_batch_gives_what_each_text_gives() -> None:
     assert has_quantity_all(BATCH) == [has_quantity(t) for t in BATCH]
     assert find_prices_all([]) == [] and has_quantity_all([]) == []
     assert find_prices("price 5") == [] and not has_quantity("2024")
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("a1 500 руб", []),  # "1 500" is inside a word: "500" alone is not read
+    ("1 5000 руб", []),  # "1 500" and then "0", glued to it
+    ("12345 678 руб", [(678.0, "RUB", "678 руб")]),  # "12345" has no groups: "678" is read
+    ("5 $ 10", [(5.0, "USD", "5 $"), (10.0, "USD", "$ 10")]),  # one sign, two prices
+    ("$100 руб", [(100.0, "RUB", "100 руб")]),  # a currency after the number first
+    ("цена 1 500 000,50 руб", [(1500000.5, "RUB", "1 500 000,50 руб")]),
+    ("x 2 3 4 5 usd", [(5.0, "USD", "5 usd")]),
+    ("٣٠٠ грн", [(300.0, "UAH", "٣٠٠ грн")]),  # any decimal digits
+])
+def test_numbers_are_read_as_from_the_start_of_the_text(
+        text: str, found: list[tuple[float, str, str]]) -> None:
+    """Only the numbers around a currency are read, but each is the number that reading
+    every number from the start gives: a group of a longer figure is never read alone."""
+    assert [(p.amount, p.currency, text[p.start:p.end]) for p in find_prices(text)] == found
+
+
+def test_a_batch_finds_what_each_text_finds_alone() -> None:
+    texts = ["a1 500 руб", "5 $ 10", "call +7 916 123 45 67 or 1500 руб", "", "R$ 50 no pix",
+             "в 2024 году 300 грн", "12345 678 руб"]
+    assert find_prices_all(texts) == [find_prices(t) for t in texts]

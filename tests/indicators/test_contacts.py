@@ -13,7 +13,8 @@ import base64
 import pytest
 from indicator_support import Found, example, example_messages, matches
 
-from bazaarwatch.indicators.base import Pattern
+from bazaarwatch.indicators import contacts
+from bazaarwatch.indicators.base import Accepted, Pattern
 from bazaarwatch.indicators.contacts import (
     PATTERNS,
     is_xmpp_domain,
@@ -578,3 +579,30 @@ def test_pgp_fingerprint_in_quotes(text: str) -> None:
 
     [found] = [i for i in default_extractor().extract(text) if i.type == "pgp"]
     assert found.normalized == "0734DBF294C019A88EA1B860014EB72C69DFB7E8"
+
+
+def test_a_repeated_phone_candidate_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    validate = contacts._validate_phone
+
+    def counting(candidate: str, region: str | None) -> Accepted | None:
+        parsed.append(candidate)
+        return validate(candidate, region)
+
+    monkeypatch.setattr(contacts, "_validate_phone", counting)
+    pattern = make_phone_pattern(None)
+    first = pattern.validate("+44 7911 123456")
+    assert first is not None and first.normalized == "+447911123456"
+    assert pattern.validate("+44 7911 123456") is first
+    assert pattern.validate("+7 900 000-00-00 x") == validate("+7 900 000-00-00 x", None)
+    assert parsed == ["+44 7911 123456", "+7 900 000-00-00 x"]
+
+
+def test_remembered_phone_answers_stay_right_past_the_bound(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contacts, "_REMEMBERED_PHONES", 3)
+    pattern = make_phone_pattern("RU")
+    candidates = ["+44 7911 123456", "8 (999) 123-45-67", "+1 555", "2024-05-01 12:00",
+                  "+7 900 000-00-00", "+44 7700 900481"] * 3
+    assert [pattern.validate(c) for c in candidates] == [
+        contacts._validate_phone(c, "RU") for c in candidates]

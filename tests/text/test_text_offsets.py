@@ -203,3 +203,31 @@ def test_same_offsets_keeps_the_way_back() -> None:
     assert lowered.original(5, 9) == (4, 8)
     with pytest.raises(ValueError, match="one character for one"):
         folded.same_offsets("file")
+
+
+def test_fold_remembers_long_texts_within_its_bound_of_characters() -> None:
+    """Extraction and then the classifier fold each text of a batch: a long post is
+    folded once (the second fold is the same object), and what is kept is bounded by
+    characters, the oldest forgotten first."""
+    from bazaarwatch.text import pipeline
+
+    long_post = "Пpoдaм " * 400  # mixed scripts, 2,800 characters
+    assert fold(long_post) is fold(long_post)
+    remembered = pipeline._Remembered(texts=10, characters=100)
+    for i in range(20):
+        remembered.keep(f"{i:02d}" * 20, Folded("x"))  # 40 characters each
+    assert remembered.held <= 100 and list(remembered.folds) == ["18" * 20, "19" * 20]
+    assert remembered.keep("y" * 101, Folded("y")) == Folded("y")
+    assert "y" * 101 not in remembered.folds
+
+
+def test_the_text_steps_do_not_import_numpy() -> None:
+    """``extract`` folds text but needs no NumPy; importing it costs start-up time."""
+    import subprocess
+    import sys
+
+    code = ("import sys, bazaarwatch.text, bazaarwatch.text.leet, bazaarwatch.text.batch; "
+            "print('numpy' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.strip() == "False"

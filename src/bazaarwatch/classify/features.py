@@ -245,9 +245,30 @@ def _mixed(h: int) -> int:
 
 
 def _mixed_array(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(31))
-    h = h * np.uint64(_MIX)  # wraps modulo 2**64, as _mixed masks
-    return (h >> np.uint64(64 - HASH_BITS)).astype(np.int64)
+    """``_mixed`` of each hash, in place (``h`` is a scratch array)."""
+    h ^= h >> np.uint64(31)
+    h *= np.uint64(_MIX)  # wraps modulo 2**64, as _mixed masks
+    h >>= np.uint64(64 - HASH_BITS)
+    return h.astype(np.int64)
+
+
+def _powers(base: int, n: int) -> np.ndarray:
+    """``base ** k`` modulo 2**64 for k below ``n``."""
+    powers = np.full(n, base, dtype=np.uint64)
+    powers[:1] = 1
+    np.multiply.accumulate(powers, out=powers)
+    return powers
+
+
+def _fours(code: np.ndarray) -> np.ndarray:
+    """The polynomial hash of the four code points from each position (Horner's rule on
+    whole slices: gathering the four of each window costs several times more)."""
+    h = code[:-3] * np.uint64(_BASE)
+    for k in (1, 2):
+        h += code[k:k - 3]
+        h *= np.uint64(_BASE)
+    h += code[3:]
+    return h
 
 
 class _Grams:
@@ -262,6 +283,7 @@ class _Grams:
     """
 
     def __init__(self, texts: Sequence[str]) -> None:
+        self.n_texts = len(texts)
         joined = " " + " ".join(texts) + " "
         points = batch.code_points(joined)
         word = batch.alnum(points) | (points == ord("_"))  # regex \w, as ``ngrams`` splits
@@ -275,12 +297,10 @@ class _Grams:
         text_at = np.repeat(np.arange(len(texts)), sizes)
 
         size = len(code)
-        powers = np.ones(size + 1, dtype=np.uint64)
-        powers[1:] = np.cumprod(np.full(size, _BASE, dtype=np.uint64))
-        inverse = np.ones(size, dtype=np.uint64)
-        inverse[1:] = np.cumprod(np.full(size - 1, _BASE_INVERSE, dtype=np.uint64))
+        powers = _powers(_BASE, size + 1)
+        inverse = _powers(_BASE_INVERSE, size)
         prefix = np.zeros(size + 1, dtype=np.uint64)
-        np.cumsum(code * inverse, out=prefix[1:])
+        np.cumsum(np.multiply(code, inverse, out=inverse), out=prefix[1:])
 
         # Words: "\x01word". Pairs: "\x01first second", within one text.
         edges = np.diff(word.astype(np.int8))
@@ -297,8 +317,7 @@ class _Grams:
         # Pieces: every window of four whose middle two are word characters; a
         # one-letter word is its own piece, " x ".
         window = np.flatnonzero(word[1:-2] & word[2:-1])
-        pieces = ((code[window] * _BASE + code[window + 1]) * _BASE
-                  + code[window + 2]) * _BASE + code[window + 3]
+        pieces = _fours(code)[window]
         single = first[length == 1]
         letters = ((_SPACE * _BASE & _MASK) + code[single]) * _BASE + _SPACE
 
@@ -315,27 +334,42 @@ class _Grams:
         self._source: np.ndarray | None = None
 
     def counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Rows, columns and counts of the distinct (message, column) pairs, in order."""
+        """Rows, columns and counts of the distinct (message, column) pairs, in order.
+
+        The keys are sorted as values, 32-bit when they fit (several times faster than
+        the order ``names`` needs, which it works out only when asked)."""
         keys = self.rows * N_HASHED + self.columns
-        order = np.argsort(keys)
-        ordered = keys[order]
+        if self.n_texts <= 1 << (32 - HASH_BITS):
+            keys = keys.astype(np.uint32)
+        ordered = np.sort(keys)
         new = np.ones(len(ordered), dtype=bool)
         new[1:] = ordered[1:] != ordered[:-1]
         at = np.flatnonzero(new)
-        self._keys, self._source = ordered[at], order[at]
+        distinct = ordered[at].astype(np.int64)
         counts = np.diff(np.append(at, len(ordered))).astype(np.float64)
-        return self._keys // N_HASHED, self._keys % N_HASHED, counts
+        return distinct >> HASH_BITS, distinct & (N_HASHED - 1), counts
+
+    def _sources(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct keys, in order, and for each an n-gram (an index) that has it:
+        the first of its n-grams in ``argsort``'s order, which names them."""
+        if self._keys is None or self._source is None:
+            keys = self.rows * N_HASHED + self.columns
+            order = np.argsort(keys)
+            ordered = keys[order]
+            new = np.ones(len(ordered), dtype=bool)
+            new[1:] = ordered[1:] != ordered[:-1]
+            at = np.flatnonzero(new)
+            self._keys, self._source = ordered[at], order[at]
+        return self._keys, self._source
 
     def names(self, rows: np.ndarray, columns: np.ndarray) -> list[str]:
         """The text of an n-gram of each (message, column) pair ("?" if it has none)."""
-        if self._keys is None or self._source is None:
-            self.counts()
-        assert self._keys is not None and self._source is not None
+        distinct, source = self._sources()
         keys = np.asarray(rows, dtype=np.int64) * N_HASHED + np.asarray(columns, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
-        found = self._keys[at] == keys
+        at = np.minimum(np.searchsorted(distinct, keys), len(distinct) - 1)
+        found = distinct[at] == keys
         spaced = self.spaced.tobytes().decode("utf-32-le")
-        grams = self._source[at]
+        grams = source[at]
         names = []
         for ok, first, last, word in zip(found.tolist(), self.first[grams].tolist(),
                                          self.last[grams].tolist(),

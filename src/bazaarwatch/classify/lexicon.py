@@ -14,6 +14,7 @@ do terms in scripts written without spaces (Chinese).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -74,9 +75,8 @@ def _lower_all(texts: Sequence[str]) -> list[str]:
     return [lowered[start:start + len(t)] for start, t in zip(starts, texts, strict=True)]
 
 
-def _spaceless(term: str) -> bool:
-    """Chinese, Japanese and Thai are written without spaces between words."""
-    return any("\u2e80" <= ch <= "\u9fff" or "\u0e00" <= ch <= "\u0e7f" for ch in term)
+# Chinese, Japanese and Thai are written without spaces between words.
+_SPACELESS = re.compile("[\u2e80-\u9fff\u0e00-\u0e7f]")
 
 
 # Characters most matching forms are made of, the most frequent first (lower case:
@@ -118,7 +118,8 @@ class Lexicon:
         merged: dict[tuple[str, str | None, str], LexiconEntry] = {}
         for entry in self.entries:
             key = (entry.term, entry.category, entry.role)
-            if key not in merged or abs(entry.weight) > abs(merged[key].weight):
+            kept = merged.get(key)
+            if kept is None or abs(entry.weight) > abs(kept.weight):
                 merged[key] = entry
         by_term: dict[str, list[LexiconEntry]] = {}
         for entry in merged.values():
@@ -144,7 +145,8 @@ class Lexicon:
             first = len(self.said)
             self.said.extend((term, e.category, e.role, e.weight) for e in entries_)
             sizes.append(len(term))
-            bounded.append(any(ch.isalpha() for ch in term) and not _spaceless(term))
+            bounded.append((term[0].isalpha() or any(ch.isalpha() for ch in term))
+                           and _SPACELESS.search(term) is None)
             all_first.append(len(group))
             group.extend(range(first, len(self.said)))
             all_count.append(len(entries_))

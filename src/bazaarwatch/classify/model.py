@@ -55,9 +55,9 @@ class Classifier:
     def __init__(self, weights: Weights, *, lexicon: Lexicon | None = None) -> None:
         self.weights = weights
         self.featurizer = Featurizer(lexicon or Lexicon())
-        # Dense weights (outputs x features, ~17 MB) make scoring and evidence plain NumPy.
-        self.dense = weights.coef.astype(np.float32).toarray()
-        self.dense_t = np.ascontiguousarray(self.dense.T)  # features x outputs, for scoring
+        # Dense weights, features x outputs (~17 MB, held once), make scoring and evidence
+        # plain NumPy; made from the transpose, so no outputs x features copy is made.
+        self.dense_t = weights.coef.astype(np.float32).T.toarray(order="C")
         self.categories = weights.outputs[:-1]
 
     @classmethod

@@ -21,7 +21,7 @@ import msgspec
 from bazaarwatch.indicators.redaction import sensitive_spans
 from bazaarwatch.text import batch
 
-_SEVEN_DIGITS = re.compile(r"\d(?:\D*\d){6}")
+_SEVEN_DIGITS = re.compile(r"\d(?:\D*+\d){6}")  # possessive: no backtracking
 # Currency spellings, lower-case, to ISO 4217 or the coin's ticker.
 _WORDS = {
     "$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "доллар": "USD",
@@ -64,6 +64,36 @@ _BEFORE = re.compile(rf"(?<!\w)(?={_first(_SHORT_WORDS)})(?P<c>{_SHORT})\s?\Z", 
 _MULTIPLIER_AFTER = re.compile(rf"\s?(?P<m>{_MULTIPLIER})(?!\w)", re.IGNORECASE)
 
 
+def _written_before() -> str:
+    """Look-behinds, one per length, for a code or symbol right before a digit, with one
+    space between or none: what ``_BEFORE`` finds before a number's first digit (a
+    look-behind must have a fixed width). Those with a space and those without are
+    behind a test of their own, the character such a code or symbol ends with right
+    before the digit or before the space: most digits (a number after a space and a
+    word) are turned away by one or two tests instead of trying every look-behind."""
+    by_length: dict[int, list[str]] = {}
+    for word in _SHORT_WORDS:
+        by_length.setdefault(len(word), []).append(re.escape(word))
+    ends = re.escape("".join(sorted({ch for word in _SHORT_WORDS
+                                     for ch in (word[-1], word[-1].upper())})))
+
+    def each(space: str) -> str:
+        return "|".join(rf"(?<=(?<!\w)(?:{'|'.join(words)}){space}\d)"
+                        for _, words in sorted(by_length.items()))
+
+    bare, spaced = each(""), each(r"\s")
+    return rf"(?:(?<=[{ends}]\d)(?:{bare})|(?<=[{ends}]\s\d)(?:{spaced}))"
+
+
+# A digit that a price may be made of: the last digit of a number that a currency follows
+# (``_AFTER``), or the first digit of one that a code or symbol comes before (``_BEFORE``).
+# Every price has one, so the numbers around these are the only ones worth reading.
+_PRICE_DIGIT = re.compile(rf"\d(?:(?=\s{{0,2}}{_first([*_WORDS, *_MULTIPLIERS])})"
+                          rf"(?=\s?{_MULTIPLIER}?\s?(?:{_CURRENCY})(?!\w))|{_written_before()})",
+                          re.IGNORECASE)
+_IN_NUMBER = frozenset(" ,.'\u00a0\u202f")  # what a number holds besides digits
+
+
 _SEPARATOR = re.compile(r"[ '\u00a0\u202f]")  # of thousands
 
 
@@ -86,44 +116,95 @@ def find_prices(text: str) -> list[Price]:
 def find_prices_all(texts: Sequence[str]) -> list[list[Price]]:
     """``find_prices`` of each text, the texts searched as one string (``text.batch``:
     no number, currency or multiplier holds its separator, and it is neither a letter,
-    a digit nor a space): one regex scan for the batch instead of several calls per
-    message."""
+    a digit nor a space).
+
+    Prices are read number by number (``_NUMBER``), but most numbers are no price (dates,
+    counts, phone numbers): only the numbers around a digit that ``_PRICE_DIGIT`` finds
+    (one with a currency written beside it) are read, and the others never reach Python.
+    Numbers are read from a point that no number spans, so each is the very number that
+    reading all of them from the start of the text would give."""
     joined, bases = batch.join(texts)
     found: list[list[Price]] = [[] for _ in texts]
-    values: dict[int, list[tuple[int, int, str]]] = {}  # of the texts with a candidate
-    for number in _NUMBER.finditer(joined):
-        start, end = number.span()
-        if joined[start - 1].isalnum() or joined[start - 1] in "_.,":
-            continue  # inside a word, a version number or a longer figure
-        amount = _amount(number.group())
-        if amount is None:
-            continue
-        row = bisect_right(bases, start) - 1
-        after = _AFTER.match(joined, end)
-        if after is not None:
-            word, multiplier, end = after.group("c"), after.group("m"), after.end()
-        else:
-            before = _BEFORE.search(joined, max(bases[row], start - 5), start)
-            if before is None:
-                continue
-            word, start = before.group("c"), before.start()
-            tail = _MULTIPLIER_AFTER.match(joined, end)
-            multiplier = tail.group("m") if tail else None
-            end = tail.end() if tail else end
-        at, until = number.start() - bases[row], number.end() - bases[row]
-        # Only a number with seven digits near it can be part of a card, IBAN or phone
-        # (the longest is 34 characters): find those in the text only then, once.
-        near = _SEVEN_DIGITS.search(texts[row], max(at - 40, 0), until + 40)
-        if near is not None:
-            if row not in values:
-                values[row] = sensitive_spans(texts[row])
-            if any(s < until and at < e for s, e, _ in values[row]):
-                continue  # part of a card, IBAN or phone number
-        if multiplier:
-            amount *= _MULTIPLIERS[multiplier.lower()]
-        found[row].append(Price(amount=amount, currency=_WORDS[word.lower()],
-                                start=start - bases[row], end=end - bases[row]))
+    # The sensitive spans of each line with a candidate, by text and line start.
+    values: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+    read = 0  # numbers are read up to here
+    for candidate in _PRICE_DIGIT.finditer(joined):
+        at = candidate.start()
+        if at < read:
+            continue  # its number was read
+        start = at
+        while start > read and (joined[start - 1] in _IN_NUMBER or joined[start - 1].isdecimal()):
+            start -= 1
+        for number in _NUMBER.finditer(joined, start):
+            if number.start() > at:
+                break
+            read = number.end()
+            price = _price(joined, bases, texts, number, values)
+            if price is not None:
+                found[price[0]].append(price[1])
     return found
+
+
+def _price(joined: str, bases: Sequence[int], texts: Sequence[str], number: re.Match[str],
+           values: dict[tuple[int, int], list[tuple[int, int, str]]]) -> tuple[int, Price] | None:
+    """The price that ``number`` is the amount of, and its text's index, if any."""
+    start, end = number.span()
+    if joined[start - 1].isalnum() or joined[start - 1] in "_.,":
+        return None  # inside a word, a version number or a longer figure
+    amount = _amount(number.group())
+    if amount is None:
+        return None
+    row = bisect_right(bases, start) - 1
+    after = _AFTER.match(joined, end)
+    if after is not None:
+        word, multiplier, end = after.group("c"), after.group("m"), after.end()
+    else:
+        before = _BEFORE.search(joined, max(bases[row], start - 5), start)
+        if before is None:
+            return None
+        word, start = before.group("c"), before.start()
+        tail = _MULTIPLIER_AFTER.match(joined, end)
+        multiplier = tail.group("m") if tail else None
+        end = tail.end() if tail else end
+    at, until = number.start() - bases[row], number.end() - bases[row]
+    # Only a number with seven digits near it can be part of a card, IBAN or phone
+    # (the longest is 34 characters): find those in its line only then, once.
+    near = _SEVEN_DIGITS.search(texts[row], max(at - 40, 0), until + 40)
+    if near is not None:
+        line = _line(texts[row], at, until)
+        if (row, line[0]) not in values:
+            values[row, line[0]] = _sensitive_in(texts[row], *line)
+        if any(s < until and at < e for s, e, _ in values[row, line[0]]):
+            return None  # part of a card, IBAN or phone number
+    if multiplier:
+        amount *= _MULTIPLIERS[multiplier.lower()]
+    return row, Price(amount=amount, currency=_WORDS[word.lower()],
+                      start=start - bases[row], end=end - bases[row])
+
+
+def _line(text: str, start: int, end: int) -> tuple[int, int]:
+    """The line of ``text`` that holds ``text[start:end]`` (no newline in it), with the
+    newline on either side of it: where ``_sensitive_in`` looks."""
+    after = text.find("\n", end)
+    return max(text.rfind("\n", 0, start), 0), len(text) if after < 0 else after + 1
+
+
+def _sensitive_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The spans of ``sensitive_spans(text)`` that hold a character of the line
+    ``text[start:end]`` (``_line``), found in that line alone: a long post has dozens of
+    lines, and asking about the whole of it for every number was a tenth of
+    ``classify``'s time on news posts.
+
+    The same spans, because a newline is a wall for all of it. No card, IBAN or phone
+    pattern takes one (their separators are spaces, dashes, dots and brackets), so each
+    span lies within a line. The text's matching form (``text.fold``) is made line by
+    line alike: NFKC never joins a newline to a neighbour, look-alike letters are folded
+    per run of letters and digits, invisible characters by their own neighbours, and no
+    defanging rewrite takes a newline. The newlines at the ends are kept in the slice, so
+    that each look-around at its ends sees the character it sees in the whole text. The
+    checks ``sensitive_spans`` makes first (seven digits, dense ones) hold for every
+    such number in itself (see ``indicators.redaction``), so they pass for its line too."""
+    return [(s + start, e + start, kind) for s, e, kind in sensitive_spans(text[start:end])]
 
 
 def _amount(text: str) -> float | None:

@@ -46,9 +46,16 @@ Validator = Callable[[str], Accepted | None]
 
 @dataclass(frozen=True)
 class Pattern:
-    """One candidate pattern of one indicator type."""
+    """One candidate pattern of one indicator type.
+
+    ``prefilter``, when set, is what hyperscan scans for instead of ``regex``: a cheaper
+    expression, compiled case-sensitively, that matches wherever ``regex`` (with
+    ``caseless``) matches. Hyperscan's caseless mode over long character-class repeats can
+    cost more than the rest of the database together; spelling both cases out does not.
+    """
 
     type: str
     regex: str
     validate: Validator
     caseless: bool = False
+    prefilter: str | None = None

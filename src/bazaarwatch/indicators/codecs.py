@@ -20,13 +20,14 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from enum import Enum
 
-from Crypto.Hash import keccak
-
 # --------------------------------------------------------------------------- hashes
 
 
 def keccak256(data: bytes) -> bytes:
-    """Keccak-256 as Ethereum and Monero use it (the original padding, *not* SHA3-256)."""
+    """Keccak-256 as Ethereum and Monero use it (the original padding, *not* SHA3-256).
+    pycryptodome is imported on the first call: most texts never hold such an address."""
+    from Crypto.Hash import keccak
+
     return bytes(keccak.new(digest_bits=256, data=data).digest())
 
 

@@ -60,8 +60,6 @@ import hashlib
 import re
 from dataclasses import replace
 
-import phonenumbers
-
 from bazaarwatch.indicators.base import Accepted, Pattern, Validator
 from bazaarwatch.indicators.finance import luhn_ok
 
@@ -320,16 +318,18 @@ _PHONE_SEPARATORS = re.compile(r"[ ().-]+")
 _DATE = re.compile(
     r"(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2}))(?:[ T]|\Z)")
 _THOUSANDS = re.compile(r"\d{1,2}(?:[ .,]\d{3}){2,}")
-_E164 = phonenumbers.PhoneNumberFormat.E164
 
 
 def _parse_valid(text: str, region: str | None) -> str | None:
+    # phonenumbers takes a tenth of a second to import: only a phone candidate pays it.
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
     if phonenumbers.is_valid_number(number):
-        return phonenumbers.format_number(number, _E164)
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return None
 
 
@@ -342,6 +342,8 @@ def _explicit_country_code(text: str) -> str | None:
     ``+CC<sep>REST`` where CC is a calling code, or ``+`` and at least
     ``_CONTIGUOUS_DIGITS`` digits with no separator (the code is then the one that
     libphonenumber reads)."""
+    import phonenumbers
+
     m = _COUNTRY_CODE.match(text)
     contiguous = text[1:].isdigit() and len(text) - 1 >= _CONTIGUOUS_DIGITS
     if m is None and not contiguous:
@@ -356,7 +358,7 @@ def _explicit_country_code(text: str) -> str | None:
         return None
     if not phonenumbers.is_possible_number(number):
         return None
-    return phonenumbers.format_number(number, _E164)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _variants(candidate: str) -> list[str]:
@@ -413,6 +415,30 @@ def _validate_phone(candidate: str, region: str | None) -> Accepted | None:
     return None
 
 
+_REMEMBERED_PHONES = 4096
+
+
+def _remembering(validate: Validator) -> Validator:
+    """``validate`` with its answers kept for the last few thousand candidates.
+
+    Parsing with ``phonenumbers`` costs a few hundred microseconds, more than the rest of
+    a long post's extraction, and a channel repeats its contact numbers in post after
+    post. The answer depends on the candidate alone (and the pattern's fixed region), and
+    ``Accepted`` is immutable, so a kept answer is the one a new parse would give.
+    """
+    kept: dict[str, Accepted | None] = {}
+
+    def remembered(candidate: str) -> Accepted | None:
+        if candidate in kept:
+            return kept[candidate]
+        if len(kept) >= _REMEMBERED_PHONES:
+            kept.clear()
+        found = kept[candidate] = validate(candidate)
+        return found
+
+    return remembered
+
+
 _INTERNATIONAL = r"(?:\+|\b00)[1-9][0-9 ().-]{5,22}[0-9]"
 _NATIONAL = r"(?:\+[1-9]|\([0-9]|\b[0-9])[0-9 ().-]{5,22}[0-9]"
 
@@ -437,14 +463,13 @@ def make_phone_pattern(default_region: str | None) -> Pattern:
     """
     region: str | None = None
     if default_region is not None:
+        import phonenumbers
+
         region = default_region.upper()
         if region not in phonenumbers.SUPPORTED_REGIONS:
             raise ValueError(f"unknown phone region: {default_region!r}")
 
-    def validate(candidate: str) -> Accepted | None:
-        return _validate_phone(candidate, region)
-
-    validator: Validator = validate
+    validator: Validator = _remembering(lambda candidate: _validate_phone(candidate, region))
     return Pattern(
         type="phone",
         regex=_INTERNATIONAL if region is None else _NATIONAL,

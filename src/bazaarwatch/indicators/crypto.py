@@ -57,6 +57,7 @@ from bazaarwatch.indicators.codecs import (
 
 _B58 = "1-9A-HJ-NP-Za-km-z"
 _BECH32 = "02-9ac-hj-np-z"  # the Bech32 charset; with caseless, its upper case too
+_BECH32_UPPER = "AC-HJ-NP-Z"  # its letters in upper case, for case-sensitive expressions
 
 # --------------------------------------------------------------------------- base58check
 
@@ -209,11 +210,15 @@ PATTERNS: list[Pattern] = [
     Pattern("trx", rf"\bT[{_B58}]{{33}}\b", validate_trx),
     Pattern("doge", rf"\b[9AD][{_B58}]{{33}}\b", validate_doge),
     # 42 characters for a 160-bit hash up to 112 for 512 bits; the upper bound is left to
-    # the validator (hyperscan finds {41,111} "too large" in UTF-8 caseless mode).
+    # the validator (hyperscan finds {41,111} "too large" in UTF-8 caseless mode). Hyperscan
+    # looks only for the first 42 characters, both cases spelt out: every match holds them
+    # after a word boundary (the prefix ends in ":"), and the full pattern in caseless mode
+    # cost more than all the other patterns together.
     Pattern(
         "bch",
         rf"\b(?:bitcoincash:)?[qpzr][{_BECH32}]{{41,}}\b",
         validate_bch,
         caseless=True,
+        prefilter=rf"\b[qpzrQPZR][{_BECH32}{_BECH32_UPPER}]{{41}}",
     ),
 ]

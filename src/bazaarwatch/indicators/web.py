@@ -65,7 +65,13 @@ from publicsuffixlist import PublicSuffixList
 from bazaarwatch.indicators.base import Accepted, Pattern
 from bazaarwatch.indicators.contacts import XMPP_LABEL, is_xmpp_domain
 
-_PSL = PublicSuffixList(only_icann=True)
+
+@functools.cache
+def _psl() -> PublicSuffixList:
+    """The bundled list, parsed on first use: a fifth of a second that a command without
+    a domain candidate does not pay."""
+    return PublicSuffixList(only_icann=True)
+
 
 #: Extensions of common file types that are also ICANN TLDs: ``name.ext`` with one of them
 #: is a file name, not a domain (three or more labels are still domains).
@@ -97,7 +103,7 @@ def _registrable(domain: str) -> bool:
             return False
     if len(domain) > 253 or labels[-1].isdigit():
         return False
-    name = _PSL.privatesuffix(domain, accept_unknown=False)
+    name = _psl().privatesuffix(domain, accept_unknown=False)
     if name is None:
         return False
     # "г.москва" is an abbreviated word before a TLD-like word; registries of Cyrillic

@@ -493,6 +493,18 @@ def indicators(case: Case, *, kind: str | None = None, limit: int | None = None,
     return result
 
 
+def indicator_total(case: Case, *, kind: str | None = None) -> int:
+    """How many rows ``indicators`` gives without a limit: the indicators (of ``kind``)
+    seen in at least one message."""
+    return int(case.query("""
+        SELECT count(DISTINCT i.id)
+        FROM indicators i
+        JOIN message_indicators mi ON mi.indicator_id = i.id
+        JOIN messages m ON m.rowid = mi.message_rowid
+        JOIN chats c ON c.id = m.chat_id
+        WHERE ? IS NULL OR i.type = ?""", (kind, kind))[0][0])
+
+
 def indicator_counts(case: Case) -> list[dict[str, Any]]:
     """How many distinct indicators of each type the case holds."""
     return [dict(r) for r in case.query(

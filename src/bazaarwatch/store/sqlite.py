@@ -353,6 +353,17 @@ class Case:
                        (result.added, result.updated, source_id))
         return result
 
+    def unwritten(self, messages: Sequence[Message]) -> list[Message]:
+        """The messages ``write`` would store now, in its order: those the case does not
+        hold, or holds with an older edit (the newest copy of one repeated in the batch).
+        One indexed look-up of the batch's keys, so that analysis done before ``write``
+        (in a worker) gets what ``write`` would give its ``prepare``."""
+        latest = _latest(messages)
+        existing = self._existing(list(latest))
+        if not existing and len(latest) == len(messages):
+            return list(messages)
+        return [m for _, m in _selected(latest, existing)]
+
     @contextlib.contextmanager
     def transaction(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
         """``BEGIN mode`` ... ``COMMIT`` around the block (the block may end the
@@ -403,26 +414,17 @@ class Case:
                result: BatchResult, keep_sensitive: bool, prepare: Prepare | None) -> None:
         """Slow path: some messages are already stored; skip them or apply newer edits."""
         db = self.db
-        latest: dict[tuple[str, int | str], Message] = {}
-        for m in messages:  # the same message twice in one batch: the newest edit wins
-            key = (m.chat.id, m.id)
-            seen = latest.get(key)
-            if seen is None or _edit(m.edited) >= _edit(seen.edited):
-                latest[key] = m
-        existing = self._existing(list(latest))
+        latest = _latest(messages)
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         written: list[tuple[int, Message]] = []
-        for key, m in latest.items():
-            known = existing.get(key)
+        for known, m in _selected(latest, self._existing(list(latest))):
             if known is None:
                 rowid = first + len(inserts)
                 inserts.append((rowid, *_columns(m, source_id)))
-            elif m.edited is not None and m.edited > _edit(known[1]):
+            else:
                 rowid = known[0]
                 updates.append((*_columns(m, source_id), rowid))
-            else:
-                continue
             written.append((rowid, m))
         # The text an update replaces is kept: a later export may carry a rewritten post.
         rewritten = db.executemany(
@@ -509,6 +511,31 @@ def _stale_chats(db: sqlite3.Connection, written: Sequence[tuple[int, Message]])
     db.executemany("DELETE FROM chat_verdicts WHERE chat_id = ?",
                    [(chat_id,) for chat_id in {m.chat.id for _, m in written}])
     db.execute("DELETE FROM market_state WHERE key = 'analysed'")
+
+
+_Key = tuple[str, int | str]
+
+
+def _latest(messages: Sequence[Message]) -> dict[_Key, Message]:
+    """One copy per message, in first-seen order: the same message twice in one batch,
+    the newest edit wins."""
+    latest: dict[_Key, Message] = {}
+    for m in messages:
+        key = (m.chat.id, m.id)
+        seen = latest.get(key)
+        if seen is None or _edit(m.edited) >= _edit(seen.edited):
+            latest[key] = m
+    return latest
+
+
+def _selected(latest: dict[_Key, Message], existing: dict[tuple[str, Any], tuple[int, int | None]]
+              ) -> Iterator[tuple[tuple[int, int | None] | None, Message]]:
+    """(the stored copy's rowid and edit, or None) for each message a write stores: new
+    ones, and newer edits of stored ones."""
+    for key, m in latest.items():
+        known = existing.get(key)
+        if known is None or (m.edited is not None and m.edited > _edit(known[1])):
+            yield known, m
 
 
 def _edit(edited: int | None) -> int:

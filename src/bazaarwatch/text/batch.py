@@ -15,8 +15,10 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # NumPy is imported by the functions that use it: ``extract`` needs none
+    import numpy as np
 
 SEPARATOR = "\x00"
 
@@ -46,14 +48,16 @@ def rows_with(pattern: re.Pattern[str], texts: Sequence[str]) -> list[int]:
 
 def code_points(text: str) -> np.ndarray:
     """The code points of ``text``, one array element each, for NumPy work on a batch."""
+    import numpy as np
+
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def alnum(points: np.ndarray) -> np.ndarray:
     """``str.isalnum`` of each code point (the few beyond the Basic Multilingual Plane,
     mostly emoji, one by one). A regex's ``\\w`` is this or "_"."""
-    result: np.ndarray = alnum_table()[np.minimum(points, 0xFFFF)]
-    for i in np.flatnonzero(points > 0xFFFF).tolist():
+    result: np.ndarray = alnum_table().take(points, mode="clip")  # clip: 0xFFFF beyond
+    for i in (points > 0xFFFF).nonzero()[0].tolist():
         result[i] = chr(points[i]).isalnum()
     return result
 
@@ -61,5 +65,7 @@ def alnum(points: np.ndarray) -> np.ndarray:
 @functools.cache
 def alnum_table() -> np.ndarray:
     """Whether each code point of the Basic Multilingual Plane is a letter or a digit."""
+    import numpy as np
+
     table: np.ndarray = np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
     return table

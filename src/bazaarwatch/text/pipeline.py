@@ -15,14 +15,15 @@ pre-scan, and returns the very same string with an identity map.
 
 A message is usually folded twice in a row: by indicator extraction, then by the
 classifier's matching form (``classify`` extracts a batch of 1,000, then classifies
-it). ``fold`` therefore remembers its last results for text that is not ASCII, the
-costly case (``Folded`` is immutable, so sharing one is safe); texts longer than
-``_REMEMBERED_LENGTH`` are not kept, which bounds the memory the cache can hold.
+it), whatever its length. ``fold`` therefore remembers its last results for text that
+is not ASCII, the costly case (``Folded`` is immutable, so sharing one is safe). What
+it holds is bounded by the characters remembered (``_REMEMBERED_CHARACTERS``: a batch
+of long posts) and by the count of texts, so one long document cannot hold it, and the
+oldest results go first: a text is looked up again soon after it is folded, or not at
+all.
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 from bazaarwatch.text.defang import maybe_defanged, undefang
 from bazaarwatch.text.homoglyphs import fold_homoglyphs
@@ -31,7 +32,7 @@ from bazaarwatch.text.nfkc import nfkc
 from bazaarwatch.text.offsets import Folded, OffsetMap
 
 _REMEMBERED = 2048  # results: a batch of ``classify`` (1,000), and then some
-_REMEMBERED_LENGTH = 1024  # characters: chat messages, not documents
+_REMEMBERED_CHARACTERS = 1 << 22  # of the texts remembered: 1,000 posts of 4,096, Telegram's
 
 
 def fold(text: str, *, homoglyphs: bool = True, defang: bool = True) -> Folded:
@@ -41,17 +42,43 @@ def fold(text: str, *, homoglyphs: bool = True, defang: bool = True) -> Folded:
             return Folded(text)
         restored, step = undefang(text)
         return Folded(restored, () if step is None else (step,))
-    if not (homoglyphs and defang and len(text) <= _REMEMBERED_LENGTH):
+    if not (homoglyphs and defang):
         return _fold(text, homoglyphs=homoglyphs, defang=defang)
-    folded = _fold_remembered(text)
+    folded = _REMEMBERED_FOLDS.get(text)
+    if folded is None:
+        folded = _REMEMBERED_FOLDS.keep(text, _fold(text, homoglyphs=True, defang=True))
     if folded.moved or folded.text != text:
         return folded
     return Folded(text)  # unchanged: the very string given, not an equal one remembered
 
 
-@lru_cache(maxsize=_REMEMBERED)
-def _fold_remembered(text: str) -> Folded:
-    return _fold(text, homoglyphs=True, defang=True)
+class _Remembered:
+    """The last results of ``fold``, the oldest first, within both bounds."""
+
+    def __init__(self, texts: int, characters: int) -> None:
+        self.texts, self.characters = texts, characters
+        self.folds: dict[str, Folded] = {}
+        self.held = 0  # characters of the texts kept
+
+    def get(self, text: str) -> Folded | None:
+        return self.folds.get(text)
+
+    def keep(self, text: str, folded: Folded) -> Folded:
+        """Keep ``folded`` for ``text``, forgetting the oldest results beyond the bounds
+        (a text longer than all of them is not kept); gives back ``folded``."""
+        if len(text) > self.characters:
+            return folded
+        while self.folds and (len(self.folds) >= self.texts
+                              or self.held + len(text) > self.characters):
+            oldest = next(iter(self.folds))
+            del self.folds[oldest]
+            self.held -= len(oldest)
+        self.folds[text] = folded
+        self.held += len(text)
+        return folded
+
+
+_REMEMBERED_FOLDS = _Remembered(_REMEMBERED, _REMEMBERED_CHARACTERS)
 
 
 def _fold(text: str, *, homoglyphs: bool, defang: bool) -> Folded:
