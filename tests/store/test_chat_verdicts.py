@@ -124,7 +124,10 @@ def test_posts_leave_out_reposts_unclassified_and_service_messages(case: Case) -
                       verdict=verdict())
     write(case, [*posts, repost, unclassified, service])
     found = chat_verdicts.posts(case, SHOP.id)
-    assert [p.text for p in found] == [m.text for m in posts]
+    rowids = dict(case.db.execute("SELECT message_id, rowid FROM messages WHERE chat_id = ?",
+                                  (SHOP.id,)).fetchall())
+    assert [p.key for p in found] == [rowids[m.id] for m in posts]
+    assert [p.repost for p in found] == [chats.repost_key(m.text) for m in posts]
     first = found[0]
     assert first.categories == ["carding"] and first.offer and first.sender == "channel1"
     assert first.scores.get("carding") == pytest.approx(0.95)

@@ -31,6 +31,7 @@ posts of a case and keeps the result.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 import re
@@ -55,7 +56,9 @@ _SKELETON = re.compile(r"https?://\S+|t\.me/\S+|@\w+|[\d\W_]+")
 
 @dataclass(frozen=True)
 class Post:
-    """One message of a chat as the chat verdict sees it."""
+    """One message of a chat as the chat verdict sees it. ``repost`` is its
+    ``repost_key``, where the caller has it already and need not keep the text (``text``
+    is then not read): a chat of a million long posts is judged without its texts."""
 
     key: object  # what names the message to the caller (a rowid)
     text: str
@@ -63,6 +66,7 @@ class Post:
     categories: Sequence[str]  # the message's own verdict, best first
     offer: bool
     sender: str | None = None
+    repost: bytes = b""
 
 
 @dataclass
@@ -80,11 +84,18 @@ def skeleton(text: str) -> str:
     return " ".join(_SKELETON.sub(" ", text.lower()).split())
 
 
+def repost_key(text: str) -> bytes:
+    """Equal for a post and its reposts (equal ``skeleton``, or equal text where nothing
+    is left of it), in 16 bytes however long the post."""
+    key = skeleton(text) or text
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def decide(posts: Sequence[Post], *, group: bool = False) -> ChatVerdict:
     """The verdict on one chat from its posts (``group``: several people post in it)."""
-    distinct: dict[str, Post] = {}
+    distinct: dict[bytes, Post] = {}
     for post in posts:
-        key = skeleton(post.text) or post.text
+        key = post.repost or repost_key(post.text)
         if key not in distinct:
             distinct[key] = post
     unique = list(distinct.values())

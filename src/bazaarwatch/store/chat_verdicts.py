@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from bazaarwatch.classify.chats import ChatVerdict, Post, decide
+from bazaarwatch.classify.chats import ChatVerdict, Post, decide, repost_key
 from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.store.sqlite import Case
 
@@ -74,17 +74,20 @@ def is_group(chat_type: str | None) -> bool:
 
 def posts(case: Case, chat_id: str) -> list[Post]:
     """The classified messages of a chat as ``decide`` takes them, oldest first, keyed by
-    rowid. A text seen before in the chat (a repost) is left out: ``decide`` would count
-    it once anyway, and a chat of one post copied a million times takes no memory."""
-    seen: set[str] = set()
+    rowid. A repost of an earlier post (``repost_key``) is left out: ``decide`` would count
+    it once anyway, and a chat of one post copied a million times takes no memory. Texts
+    are not kept (``Post.repost`` stands for them): memory grows by about 200 bytes per
+    distinct post, not by the length of the posts."""
+    seen: set[bytes] = set()
     found = []
     for rowid, text, sender, categories, offer, scores in case.db.execute(_POSTS, (chat_id,)):
-        if text in seen:
+        key = repost_key(text)
+        if key in seen:
             continue
-        seen.add(text)
-        found.append(Post(key=rowid, text=text, scores=_Scores(orjson.loads(scores)),
+        seen.add(key)
+        found.append(Post(key=rowid, text="", scores=_Scores(orjson.loads(scores)),
                           categories=orjson.loads(categories), offer=bool(offer),
-                          sender=sender))
+                          sender=sender, repost=key))
     return found
 
 
