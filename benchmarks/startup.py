@@ -5,7 +5,7 @@ Prints the median (of ``--runs``) wall and CPU seconds of ``--version``, ``--hel
 JSON; then what importing the heaviest modules costs (``-X importtime``, cumulative).
 Run it on two trees side by side to compare (one core: ``taskset -c 1``):
 
-    PYTHONPATH=/tmp/h/before/src taskset -c 1 python benchmarks/startup.py --db case.db
+    PYTHONPATH=/tmp/old/src taskset -c 1 python benchmarks/startup.py --db case.db
     PYTHONPATH=src taskset -c 1 python benchmarks/startup.py --db case.db
 """
 

@@ -43,14 +43,12 @@ _MIXED_TOKEN = re.compile(
 # look-aheads run at every token, so it is used only when Greek or Armenian is present;
 # Latin/Cyrillic mixes, the common case, take the faster path in fold_homoglyphs.
 _GREEK_OR_ARMENIAN = re.compile(f"[{_GRK}{_ARM}]")
-# A Latin and a Cyrillic letter with only other letters or digits between them. The gap
-# cannot hold either script, so no character is scanned twice (a gap of "any letter or
-# digit" made the search quadratic in the length of a token).
-_NEITHER = rf"[^\W_{_LAT}{_CYR}]*"
-_LATIN_THEN_CYRILLIC = re.compile(rf"[{_LAT}]{_NEITHER}[{_CYR}]")
-_CYRILLIC_THEN_LATIN = re.compile(rf"[{_CYR}]{_NEITHER}[{_LAT}]")
+# One scan that clears most text written without Cyrillic (English with emoji): nothing
+# to fold unless one of these is present.
+_NOT_LATIN = re.compile(f"[{_CYR}{_GRK}{_ARM}]")
 _LATIN_LETTER = re.compile(f"[{_LAT}]")
 _CYRILLIC_LETTER = re.compile(f"[{_CYR}]")
+_TOKEN_REST = re.compile(_ALNUM + "*")
 
 _TARGETS = (LATIN, CYRILLIC, GREEK, ARMENIAN)
 
@@ -92,7 +90,7 @@ def _fold_token(token: str) -> str:
 
 def fold_homoglyphs(text: str) -> str:
     """``text`` with every mixed-script token folded to one script (same length)."""
-    if text.isascii():
+    if text.isascii() or _NOT_LATIN.search(text) is None:
         return text
     if _GREEK_OR_ARMENIAN.search(text) is not None:
         return _MIXED_TOKEN.sub(lambda m: fold_token(m.group()), text)
@@ -101,9 +99,7 @@ def fold_homoglyphs(text: str) -> str:
         return text
     pieces: list[str] = []
     pos = 0
-    for hit in sorted(hits):
-        if hit < pos:
-            continue  # inside the token just folded
+    for hit in hits:
         start, end = _token_start(text, hit, pos), _token_end(text, hit)
         pieces += (text[pos:start], fold_token(text[start:end]))
         pos = end
@@ -112,20 +108,30 @@ def fold_homoglyphs(text: str) -> str:
 
 
 def _latin_cyrillic_hits(text: str) -> list[int]:
-    """Positions inside the tokens that mix Latin and Cyrillic letters (some per token).
+    """A position inside each token that holds a Latin and a Cyrillic letter, in order
+    (and perhaps inside a few tokens that do not: ``fold_token`` leaves those alone).
 
-    Searching for "a letter of one script, then letters or digits, then one of the other"
-    is fast only when the first letter is rare (the regex engine skips ahead to
-    candidates for it), so the rarer script goes first: Latin in mostly non-ASCII text,
-    Cyrillic otherwise. The other order is found by searching the reversed string.
+    Only the tokens that hold a letter of the rarer script are looked at: the regex
+    engine skips ahead to each (Latin letters are links and names in Russian text,
+    Cyrillic a word or two in English), and each is then searched for the other script.
     """
     if _CYRILLIC_LETTER.search(text) is None or _LATIN_LETTER.search(text) is None:
         return []  # most text is in one of the two scripts: two quick scans say so
     mostly_ascii = len(text.encode("ascii", "ignore")) * 2 > len(text)
-    pattern = _CYRILLIC_THEN_LATIN if mostly_ascii else _LATIN_THEN_CYRILLIC
-    last = len(text) - 1
-    hits = [m.start() for m in pattern.finditer(text)]
-    hits += [last - m.start() for m in pattern.finditer(text[::-1])]
+    rare, common = ((_CYRILLIC_LETTER, _LATIN_LETTER) if mostly_ascii
+                    else (_LATIN_LETTER, _CYRILLIC_LETTER))
+    hits = []
+    pos = 0
+    while (m := rare.search(text, pos)) is not None:
+        i = m.start()
+        rest = _TOKEN_REST.match(text, i)
+        end = i if rest is None else rest.end()
+        if end == i:  # a mark or sign of the script: part of no token
+            pos = i + 1
+            continue
+        if common.search(text, _token_start(text, i, pos), end) is not None:
+            hits.append(i)
+        pos = end
     return hits
 
 

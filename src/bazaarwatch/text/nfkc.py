@@ -121,8 +121,11 @@ def _load() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # against the others one range at a time, for every character of every text; so all
     # of the astral planes (emoji included) count as candidates. Those that NFKC leaves
     # alone are normalized, found unchanged, and left as they are.
+    # A run is written "[c][c]*", not "[c]+", so that the engine skips ahead to its first
+    # character (see ``invisible``).
     bmp = tuple(r for r in candidates if r[1] <= 0xFFFF)
-    return (re.compile(f"[{_class(bmp)}\\U00010000-\\U0010ffff]+"),
+    candidate = f"[{_class(bmp)}\\U00010000-\\U0010ffff]"
+    return (re.compile(f"{candidate}{candidate}*"),
             re.compile(f"[{_class(attaching)}]"))
 
 
