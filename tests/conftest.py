@@ -266,11 +266,13 @@ def assert_fts_consistent(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Debian Chromium driven by Playwright (no browser download: the system's
     ``chromium`` is launched by path). Where it is missing the browser tests skip, except
-    under CI, where ``.ci/run`` installs it and a missing browser is a failure."""
+    under CI, where ``.ci/run`` installs it and a missing browser is a failure. One per
+    module: Playwright's event loop keeps threads while it lives, and the ingest tests
+    need a process with one thread to fork analysis workers."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
         if os.environ.get("CI"):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -48,6 +50,19 @@ def _chats() -> list[dict[str, Any]]:
                              edited=unix(2024, 4, 1)))
     market.append({"id": "not a number", "type": "message", "date": 12})
     return [*realistic_chats(), tg_chat(market, name="Market", id=1_600_000_009)]
+
+
+@pytest.fixture(autouse=True)
+def _one_thread() -> None:
+    """Workers are forked only from a process that runs one thread (see ``analysis``).
+    Tests that ran before may have left threads that end on their own (the executor of
+    the browser fixture's event loop ends once the loop is collected): wait for them,
+    and fail naming any that stays."""
+    deadline = time.monotonic() + 30
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        gc.collect()
+        time.sleep(0.1)
+    assert threading.active_count() == 1, [t.name for t in threading.enumerate()]
 
 
 @pytest.fixture(scope="module")
