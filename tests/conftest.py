@@ -271,8 +271,8 @@ def browser() -> Iterator[Browser]:
     """Headless Debian Chromium driven by Playwright (no browser download: the system's
     ``chromium`` is launched by path). Where it is missing the browser tests skip, except
     under CI, where ``.ci/run`` installs it and a missing browser is a failure. One per
-    module: Playwright's event loop keeps threads while it lives, and the ingest tests
-    need a process with one thread to fork analysis workers."""
+    module: Playwright's event loop keeps threads while it lives, and ingest forks its
+    analysis workers only from a process with one thread."""
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
         if os.environ.get("CI"):

@@ -239,9 +239,14 @@ class Analyser:
                 max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_spawned, initargs=(spec, parent))
         # With fork the first submission starts every worker, here, before the caller
-        # starts any thread; with spawn it checks that the stages can be built.
-        for ready in [self.pool.submit(_ready) for _ in range(workers)]:
-            _answer(ready)
+        # starts any thread; with spawn it checks that the stages can be built. A pool
+        # whose workers cannot start is stopped here: no caller holds it to close it.
+        try:
+            for ready in [self.pool.submit(_ready) for _ in range(workers)]:
+                _answer(ready)
+        except BaseException:
+            self.close()
+            raise
 
     @staticmethod
     def can_start(spec: Spec | None) -> bool:

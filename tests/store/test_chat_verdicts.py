@@ -129,7 +129,7 @@ def test_posts_leave_out_reposts_unclassified_and_service_messages(case: Case) -
     assert [p.key for p in found] == [rowids[m.id] for m in posts]
     assert [p.repost for p in found] == [chats.repost_key(m.text) for m in posts]
     first = found[0]
-    assert first.categories == ["carding"] and first.offer and first.sender == "channel1"
+    assert first.categories == ("carding",) and first.offer and first.sender == "channel1"
     assert first.scores.get("carding") == pytest.approx(0.95)
     assert first.scores.get("drugs", 0.0) == pytest.approx(0.01)
     assert first.scores.get("no-such-category", 0.0) == 0.0

@@ -54,7 +54,7 @@ EVIDENCE = 5
 _SKELETON = re.compile(r"https?://\S+|t\.me/\S+|@\w+|[\d\W_]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Post:
     """One message of a chat as the chat verdict sees it. ``repost`` is its
     ``repost_key``, where the caller has it already and need not keep the text (``text``
