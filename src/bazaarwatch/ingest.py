@@ -167,7 +167,7 @@ def ingest(case: Case, inputs: Sequence[Planned], *, options: Options = Options(
     killed ingest or on a case from an older bazaarwatch): see ``store.chat_verdicts``."""
     with _Analysis(options) as analysis:
         results = [_ingest_one(case, item, options, analysis, on_progress) for item in inputs]
-    chat_verdicts.refresh(case)
+    chat_verdicts.refresh(case, classifier=options.classifier)
     return results
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bazaarwatch.classify.chats import KINDS, ChatVerdict, Post, decide
+from bazaarwatch.classify.chats import KINDS, ChatVerdict, Post, decide, title_text
 from bazaarwatch.classify.taxonomy import IDS
 
 
@@ -178,3 +178,30 @@ def test_a_group_whose_vendors_sell_different_things_is_a_marketplace() -> None:
                   offer=True, sender=("user3", "user4")[i % 2]) for i in range(18)]
     verdict = decide(carding + drugs + benign(20), group=True)
     assert verdict.kind == "marketplace"
+
+
+def test_a_title_is_made_of_words() -> None:
+    assert title_text("premium_mod_apks") == "premium mod apks"
+    assert title_text("CheapFollowersHub") == "Cheap Followers Hub"
+    assert title_text("Свежие Аккаунты") == "Свежие Аккаунты"
+
+
+def test_a_title_counts_as_one_more_post_and_is_never_evidence() -> None:
+    # Bare product names that score a little for the trade, under every bar alone.
+    names = [post(i, f"{word(i)} premium unlocked", score=0.0) for i in range(12)]
+    for p in names:
+        p.scores["pirated-content"] = 0.2  # type: ignore[index]
+    title = post(-1, "premium mod apks", ["pirated-content"])
+    assert decide(names).categories == []
+    one = decide(names, title=title)
+    assert one.categories == []  # one post of thirteen is not enough for a long chat
+    short = decide(names[:5], title=title)
+    check(short, names[:5])
+    assert short.categories[0][0] == "pirated-content"
+    assert -1 not in short.evidence and short.posts == 5
+
+
+def test_a_title_alone_judges_nothing() -> None:
+    title = post(-1, "fresh cvv shop", ["carding"], offer=True)
+    assert decide([], title=title).kind == "not-illicit"
+    assert decide(benign(40), title=title).categories == []

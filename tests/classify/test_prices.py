@@ -53,6 +53,25 @@ def test_no_price_in_ordinary_text(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
+    "Bungie wins $4.3 million judgment against a cheat developer",
+    "DeFi protocol drained of $40m in a flash-loan attack",
+    "суд обязал выплатить 1 млн рублей компенсации",
+    "штраф составит 5 миллионов рублей",
+    "ущерб оценили в 2 млрд руб",
+    "fans lost over £1 million to fake ticket sellers",
+    "3 billion euros of seized assets",
+])
+def test_a_sum_written_in_millions_is_no_price(text: str) -> None:
+    assert find_prices(text) == []
+
+
+def test_a_sum_in_millions_leaves_the_price_beside_it() -> None:
+    [price] = find_prices("logs from a $2 million company, yours for $300")
+    assert (price.amount, price.currency) == (300.0, "USD")
+    assert find_prices("$500k balance")[0].amount == 500_000.0
+
+
+@pytest.mark.parametrize("text", [
     "4111111111111111$", "dumps 4111 1111 1111 1111$ fresh", "5500-0000-0000-0004 usd",
     "$4111111111111111", "pay 6759649826438453 EUR", "call +447700900123$",
     "(202) 555-0123 $", "IBAN GB82 WEST 1234 5698 7654 32 EUR",

@@ -161,12 +161,13 @@ def test_a_killed_refresh_is_completed_by_the_next(case: Case,
     real = chats.decide
     calls = 0
 
-    def dies_on_the_second(posts: Sequence[chats.Post], *, group: bool) -> chats.ChatVerdict:
+    def dies_on_the_second(posts: Sequence[chats.Post], *, group: bool,
+                           title: chats.Post | None = None) -> chats.ChatVerdict:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise KeyboardInterrupt
-        return real(posts, group=group)
+        return real(posts, group=group, title=title)
 
     monkeypatch.setattr(chat_verdicts, "decide", dies_on_the_second)
     with pytest.raises(KeyboardInterrupt):
@@ -246,11 +247,12 @@ def test_a_verdict_made_stale_by_another_writer_is_not_stored(
     write(case, shop_posts())
     real = chats.decide
 
-    def meanwhile(posts: Sequence[chats.Post], *, group: bool) -> chats.ChatVerdict:
+    def meanwhile(posts: Sequence[chats.Post], *, group: bool,
+                  title: chats.Post | None = None) -> chats.ChatVerdict:
         with Case(case.path) as other:
             write(other, [Message(chat=SHOP, id=100, date=T0 + 100, text="new cvv base",
                                   verdict=verdict(["carding"], offer=True))])
-        return real(posts, group=group)
+        return real(posts, group=group, title=title)
 
     monkeypatch.setattr(chat_verdicts, "decide", meanwhile)
     assert chat_verdicts.refresh(case)[SHOP.id].posts == 12
@@ -258,3 +260,41 @@ def test_a_verdict_made_stale_by_another_writer_is_not_stored(
     monkeypatch.setattr(chat_verdicts, "decide", real)
     chat_verdicts.refresh(case)
     assert stored(case)[SHOP.id][4] == 13
+
+
+def test_titles_are_scored_once_and_forgotten_on_a_rename(case: Case) -> None:
+    from bazaarwatch.classify.model import Classifier
+
+    write(case, shop_posts() + news_posts())
+    chat_verdicts.refresh(case)  # no classifier: no title is scored
+    assert case.db.execute("SELECT count(*) FROM chats WHERE title_verdict IS NOT NULL"
+                           ).fetchone()[0] == 0
+    case.db.execute("DELETE FROM chat_verdicts")
+    chat_verdicts.refresh(case, classifier=Classifier.load())
+    scored = dict(case.db.execute("SELECT id, title_verdict FROM chats"))
+    assert set(scored) == {SHOP.id, NEWS.id}
+    title = orjson.loads(scored[SHOP.id])
+    assert set(title["scores"]) == set(IDS) and isinstance(title["categories"], list)
+    write(case, [Message(chat=Chat(id=SHOP.id, name="Renamed", type=SHOP.type), id=99,
+                         date=T0 + 99, text="back tomorrow", verdict=verdict())])
+    assert case.db.execute("SELECT title_verdict FROM chats WHERE id = ?",
+                           (SHOP.id,)).fetchone()[0] is None
+    assert case.db.execute("SELECT title_verdict FROM chats WHERE id = ?",
+                           (NEWS.id,)).fetchone()[0] == scored[NEWS.id]
+
+
+def test_a_scored_title_speaks_for_a_chat_of_few_posts(case: Case) -> None:
+    app = Chat(id="1500000003", name="mod_apk_premium_unlocked", type="public_channel")
+    scores = {c: 0.01 for c in IDS}
+    write(case, [Message(chat=app, id=i, date=T0 + i, sender_id="channel3",
+                         text=f"{WORDS[i]} v2.{i} download",
+                         verdict=Verdict(categories=[], offer=False, scores=scores))
+                 for i in range(4)])
+    assert chat_verdicts.judge(case, app.id).categories == []
+    title = {"categories": ["pirated-content"],
+             "scores": {c: (0.99 if c == "pirated-content" else 0.01) for c in IDS}}
+    case.db.execute("UPDATE chats SET title_verdict = ? WHERE id = ?",
+                    (orjson.dumps(title).decode(), app.id))
+    judged = chat_verdicts.judge(case, app.id)
+    assert judged.categories[0][0] == "pirated-content"
+    assert judged.posts == 4 and len(judged.evidence) == 4

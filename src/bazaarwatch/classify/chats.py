@@ -16,6 +16,8 @@ decided from the chat's whole score distribution:
   first; a category's share is the part of the distinct posts that count for it;
 - a chat that is mostly one category's posts lifts its own ambiguous lines (a bare menu
   line, a product name) to that category when they score at least ``LIFT`` for it;
+- the chat's name counts as one more post (``title_text``): "Premium Mod APKs" says what
+  a channel of bare links and app names trades;
 - a chat needs at least ``MIN_POSTS`` distinct posts of a category (fewer in a chat of
   under thirty), and ``MIN_SHARE`` of its posts, before it gets that category: one
   stray hit in a benign chat never makes it a shop.
@@ -52,6 +54,7 @@ SELLERS = 3  # senders that offer, for a group to be a marketplace
 EVIDENCE = 5
 
 _SKELETON = re.compile(r"https?://\S+|t\.me/\S+|@\w+|[\d\W_]+")
+_CAMEL = re.compile(r"([a-zа-яё])([A-ZА-ЯЁ])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +94,32 @@ def repost_key(text: str) -> bytes:
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def decide(posts: Sequence[Post], *, group: bool = False) -> ChatVerdict:
-    """The verdict on one chat from its posts (``group``: several people post in it)."""
+def title_text(name: str) -> str:
+    """A chat's name as words to classify: a username's underscores and camelCase
+    ("premium_mod_apks", "CheapFollowersHub") are spaces."""
+    return _CAMEL.sub(r"\1 \2", name).replace("_", " ")
+
+
+def decide(posts: Sequence[Post], *, group: bool = False,
+           title: Post | None = None) -> ChatVerdict:
+    """The verdict on one chat from its posts (``group``: several people post in it).
+
+    ``title`` is the chat's name as classified (``title_text``): it counts as one more
+    post of the chat, for a channel's name often says what it trades when its posts are
+    bare links and product names. It is never evidence, and it is no post: a chat
+    without posts is judged on nothing."""
     distinct: dict[bytes, Post] = {}
     for post in posts:
         key = post.repost or repost_key(post.text)
         if key not in distinct:
             distinct[key] = post
+    n_posts = len(distinct)
+    if not n_posts:
+        return ChatVerdict("not-illicit", [], 1.0)
+    if title is not None:
+        distinct.setdefault(title.repost or repost_key(title.text), title)
     unique = list(distinct.values())
     n = len(unique)
-    if not n:
-        return ChatVerdict("not-illicit", [], 1.0)
     weight = {c: 0.0 for c in IDS}
     given: dict[str, list[Post]] = {c: [] for c in IDS}
     for post in unique:
@@ -124,7 +142,7 @@ def decide(posts: Sequence[Post], *, group: bool = False) -> ChatVerdict:
     if not kept:
         strongest = max((min(1.0, len(given[c]) / needed) * _top_mean(unique, c)
                          for c in IDS if given[c]), default=0.0)
-        return ChatVerdict("not-illicit", [], round(1.0 - 0.5 * strongest, 3), posts=n,
+        return ChatVerdict("not-illicit", [], round(1.0 - 0.5 * strongest, 3), posts=n_posts,
                            offers=offered)
     first = kept[0]
     supporting = given[first]
@@ -138,9 +156,12 @@ def decide(posts: Sequence[Post], *, group: bool = False) -> ChatVerdict:
     total = sum(weight[c] for c in kept)
     amount = 1.0 - math.exp(-len(supporting) / 5)
     confidence = amount * (0.5 + 0.5 * weight[first] / total) * strength[first]
-    evidence = heapq.nlargest(EVIDENCE, supporting, key=lambda p: p.scores.get(first, 0.0))
+    # Where the title alone speaks for the category, its nearest posts show the chat.
+    shown = ([p for p in supporting if p is not title]
+             or [p for p in unique if p is not title])
+    evidence = heapq.nlargest(EVIDENCE, shown, key=lambda p: p.scores.get(first, 0.0))
     return ChatVerdict(kind, [(c, round(len(given[c]) / n, 4)) for c in kept],
-                       round(confidence, 3), [p.key for p in evidence], n, offered)
+                       round(confidence, 3), [p.key for p in evidence], n_posts, offered)
 
 
 def _needed(n: int) -> float:

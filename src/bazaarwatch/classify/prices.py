@@ -5,6 +5,7 @@ amounts themselves are what an analyst compares across vendors. Currencies are w
 as symbols before or after the amount ("$120", "120$", "1500₽"), as codes ("25 USDT",
 "0.004 BTC") or as words in the market's languages ("1500 руб", "300 грн", "50 евро").
 Amounts may use a decimal comma, thousands separators and a "k"/"к"/"тыс" multiplier.
+A sum written in millions ("$4.3 million", "$10m", "1 млн рублей") is no price: see ``SUM``.
 No number that is (part of) a card, IBAN or phone number is an amount
 ("4111111111111111$" is a card and a dollar sign, "+447700900123$" a phone): a price
 would put the number into the evidence that outputs show.
@@ -39,12 +40,21 @@ _WORDS = {
 }
 _MULTIPLIERS = {"k": 1_000, "к": 1_000, "тыс": 1_000, "тыс.": 1_000, "m": 1_000_000,
                 "млн": 1_000_000}
+# Words that make a figure a sum of millions or more ("$4.3 million", "2 млрд рублей"),
+# as regular expressions.
+_LARGE_WORDS = ("millions?", "mln", "mn", "bn", "billions?", "trillions?", "millones",
+                "milliards?", "milh(?:ão|ões)", "millionen", "milliarden", "млрд", "трлн",
+                "миллион\\w*", "миллиард\\w*", "мільйон\\w*", "мільярд\\w*")
+_LARGE = "|".join(_LARGE_WORDS)
+#: A seller writes what he asks in figures: an amount written in millions or more is a sum
+#: in news (damages, a ransom, a fine, a market's worth), and is no price.
+SUM = 1_000_000
 
 _CURRENCY = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
 # Before an amount only symbols and codes are written ("$120", "USDT 25"), never words.
 _SHORT_WORDS = [w for w in _WORDS if len(w) <= 4 and w != "р"]
 _SHORT = "|".join(sorted((re.escape(w) for w in _SHORT_WORDS), key=len, reverse=True))
-_MULTIPLIER = r"(?:k|к|тыс\.?|m|млн)"
+_MULTIPLIER = rf"(?:{_LARGE}|k|к|тыс\.?|m|млн)"
 
 
 def _first(words: list[str]) -> str:
@@ -58,7 +68,7 @@ def _first(words: list[str]) -> str:
 # with a digit, written once so that the regex engine skips ahead to digits instead of
 # trying both branches everywhere.
 _NUMBER = re.compile(r"\d(?:\d{0,2}(?:[ ,.'\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d*(?:[.,]\d+)?)")
-_AFTER = re.compile(rf"(?=\s{{0,2}}{_first([*_WORDS, *_MULTIPLIERS])})"
+_AFTER = re.compile(rf"(?=\s{{0,2}}{_first([*_WORDS, *_MULTIPLIERS, *_LARGE_WORDS])})"
                     rf"\s?(?P<m>{_MULTIPLIER})?\s?(?P<c>{_CURRENCY})(?!\w)", re.IGNORECASE)
 _BEFORE = re.compile(rf"(?<!\w)(?={_first(_SHORT_WORDS)})(?P<c>{_SHORT})\s?\Z", re.IGNORECASE)
 _MULTIPLIER_AFTER = re.compile(rf"\s?(?P<m>{_MULTIPLIER})(?!\w)", re.IGNORECASE)
@@ -88,7 +98,7 @@ def _written_before() -> str:
 # A digit that a price may be made of: the last digit of a number that a currency follows
 # (``_AFTER``), or the first digit of one that a code or symbol comes before (``_BEFORE``).
 # Every price has one, so the numbers around these are the only ones worth reading.
-_PRICE_DIGIT = re.compile(rf"\d(?:(?=\s{{0,2}}{_first([*_WORDS, *_MULTIPLIERS])})"
+_PRICE_DIGIT = re.compile(rf"\d(?:(?=\s{{0,2}}{_first([*_WORDS, *_MULTIPLIERS, *_LARGE_WORDS])})"
                           rf"(?=\s?{_MULTIPLIER}?\s?(?:{_CURRENCY})(?!\w))|{_written_before()})",
                           re.IGNORECASE)
 _IN_NUMBER = frozenset(" ,.'\u00a0\u202f")  # what a number holds besides digits
@@ -177,7 +187,10 @@ def _price(joined: str, bases: Sequence[int], texts: Sequence[str], number: re.M
         if any(s < until and at < e for s, e, _ in values[row, line[0]]):
             return None  # part of a card, IBAN or phone number
     if multiplier:
-        amount *= _MULTIPLIERS[multiplier.lower()]
+        scale = _MULTIPLIERS.get(multiplier.lower(), SUM)
+        if scale >= SUM:
+            return None  # "$4.3 million", "1 млн рублей": a sum in news, not a price
+        amount *= scale
     return row, Price(amount=amount, currency=_WORDS[word.lower()],
                       start=start - bases[row], end=end - bases[row])
 

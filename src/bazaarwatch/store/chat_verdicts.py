@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from bazaarwatch.classify.chats import ChatVerdict, Post, decide, repost_key
+from bazaarwatch.classify.chats import ChatVerdict, Post, decide, repost_key, title_text
 from bazaarwatch.classify.taxonomy import IDS
 from bazaarwatch.store.sqlite import Case
 
+if TYPE_CHECKING:  # the classifier's NumPy and SciPy are not loaded to read verdicts
+    from bazaarwatch.classify.model import Classifier
+
 _INDEX = {category: i for i, category in enumerate(IDS)}
+_TITLES_PER_CALL = 1000
 _SQLITE_BUSY = 5  # the primary result code of SQLITE_BUSY and SQLITE_BUSY_SNAPSHOT
 
 _POSTS = """
@@ -94,9 +98,34 @@ def posts(case: Case, chat_id: str) -> list[Post]:
 
 
 def judge(case: Case, chat_id: str) -> ChatVerdict:
-    """The verdict on one chat of the case, from its stored posts (not stored)."""
-    row = case.db.execute("SELECT type FROM chats WHERE id = ?", (chat_id,)).fetchone()
-    return decide(posts(case, chat_id), group=is_group(row[0] if row else None))
+    """The verdict on one chat of the case, from its stored posts and title (not stored)."""
+    row = case.db.execute("SELECT type, name, title_verdict FROM chats WHERE id = ?",
+                          (chat_id,)).fetchone()
+    kind, name, title = row if row else (None, None, None)
+    return decide(posts(case, chat_id), group=is_group(kind),
+                  title=_title_post(name, title) if name and title else None)
+
+
+def _title_post(name: str, stored: str) -> Post:
+    verdict = orjson.loads(stored)
+    return Post(key=None, text=title_text(name), scores=_Scores(verdict["scores"]),
+                categories=tuple(verdict["categories"]), offer=False)
+
+
+def judge_titles(case: Case, chat_ids: Sequence[str], classifier: Classifier) -> None:
+    """Score the names of these chats that have none scored yet (``chats.title_verdict``),
+    in one classifier call: ``judge`` counts a chat's name as one of its posts."""
+    wanted = set(chat_ids)
+    named = [(chat_id, name) for chat_id, name in case.db.execute(
+        "SELECT id, name FROM chats WHERE title_verdict IS NULL AND name != ''")
+        if chat_id in wanted]
+    for at in range(0, len(named), _TITLES_PER_CALL):
+        part = named[at:at + _TITLES_PER_CALL]
+        judged = classifier.classify([title_text(name) for _, name in part])
+        rows = [(orjson.dumps({"categories": v.categories, "scores": v.scores}).decode(),
+                 chat_id) for (chat_id, _), v in zip(part, judged, strict=True)]
+        with case.transaction("IMMEDIATE") as db:
+            db.executemany("UPDATE chats SET title_verdict = ? WHERE id = ?", rows)
 
 
 def missing(case: Case) -> list[str]:
@@ -105,7 +134,8 @@ def missing(case: Case) -> list[str]:
         "SELECT id FROM chats WHERE id NOT IN (SELECT chat_id FROM chat_verdicts) ORDER BY id")]
 
 
-def store(case: Case, chat_ids: Iterable[str] | None = None) -> dict[str, ChatVerdict]:
+def store(case: Case, chat_ids: Iterable[str] | None = None, *,
+          classifier: Classifier | None = None) -> dict[str, ChatVerdict]:
     """(Re)compute and store the verdicts of ``chat_ids`` (every chat when None), one
     chat per transaction, and return them. A kill leaves the rest to compute later.
 
@@ -113,15 +143,20 @@ def store(case: Case, chat_ids: Iterable[str] | None = None) -> dict[str, ChatVe
     the verdict, so an ingest running in another process is never held up for the time
     ``decide`` takes. Should that ingest have written meanwhile, or be writing, the
     verdict is returned but not stored (SQLite refuses to write from a stale snapshot):
-    it stays missing, and the next refresh computes it."""
+    it stays missing, and the next refresh computes it.
+
+    With a ``classifier`` (ingest has one), the chats' names are scored first where they
+    have not been (``judge_titles``); without one, a name counts only once scored."""
     ids = list(chat_ids) if chat_ids is not None else [
         r[0] for r in case.db.execute("SELECT id FROM chats ORDER BY id")]
+    if classifier is not None:
+        judge_titles(case, ids, classifier)
     return {chat_id: _store_one(case, chat_id) for chat_id in ids}
 
 
-def refresh(case: Case) -> dict[str, ChatVerdict]:
+def refresh(case: Case, *, classifier: Classifier | None = None) -> dict[str, ChatVerdict]:
     """Compute and store the verdicts that are missing; return them."""
-    return store(case, missing(case))
+    return store(case, missing(case), classifier=classifier)
 
 
 def verdicts(case: Case) -> dict[str, ChatVerdict]:

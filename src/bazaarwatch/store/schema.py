@@ -232,6 +232,13 @@ CREATE TABLE labels (
 );
 CREATE INDEX labels_target ON labels(chat_id, message_id, id);
 """),
+    (8, "chat title verdicts", """
+-- A chat's name as the classifier scored it (``classify.chats.title_text``), JSON
+-- {"categories": [...], "scores": {...}}: the chat verdict counts it as one more post.
+-- Written when the chat's verdict is computed with a classifier at hand (ingest); a
+-- change of name empties it.
+ALTER TABLE chats ADD COLUMN title_verdict TEXT;
+"""),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -449,7 +449,8 @@ class Case:
         db = self.db
         chats = {m.chat.id: m.chat for m in messages}
         db.executemany("INSERT INTO chats (id, name, type) VALUES (?, ?, ?) "
-                       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type "
+                       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, "
+                       "title_verdict = iif(name IS excluded.name, title_verdict, NULL) "
                        "WHERE name IS NOT excluded.name OR type IS NOT excluded.type",
                        [(c.id, c.name, c.type) for c in chats.values()])
         senders = {m.sender_id: m.sender_name for m in messages if m.sender_id}
