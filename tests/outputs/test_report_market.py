@@ -310,8 +310,8 @@ def test_graph_data_is_escaped_json_that_names_and_links_chats(tmp_path: Path) -
                     {"source": "bot:@x", "target": "wallet:btc:" + WALLET,
                      "relation": "pays-to", "weight": 1}]
     with Case(tmp_path / "case.db") as case:
-        case.db.execute("INSERT INTO chats VALUES (?, 'Card Shop', 'public_channel')",
-                        (str(CARD_SHOP),))
+        case.db.execute("INSERT INTO chats (id, name, type) "
+                        "VALUES (?, 'Card Shop', 'public_channel')", (str(CARD_SHOP),))
         html = render(case, market=market)
     block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>',
                       html, re.S)
