@@ -10,7 +10,14 @@ from collections.abc import Sequence
 
 import pytest
 
-from bazaarwatch.classify.chats import KINDS, ChatVerdict, Post, decide, title_text
+from bazaarwatch.classify.chats import (
+    KINDS,
+    TITLE_CHARS,
+    ChatVerdict,
+    Post,
+    decide,
+    title_text,
+)
 from bazaarwatch.classify.taxonomy import IDS
 
 
@@ -184,6 +191,7 @@ def test_a_title_is_made_of_words() -> None:
     assert title_text("premium_mod_apks") == "premium mod apks"
     assert title_text("CheapFollowersHub") == "Cheap Followers Hub"
     assert title_text("Свежие Аккаунты") == "Свежие Аккаунты"
+    assert len(title_text("x" * 100_000)) == TITLE_CHARS
 
 
 def test_a_title_counts_as_one_more_post_and_is_never_evidence() -> None:

@@ -52,6 +52,7 @@ RELATIVE = 0.25  # a further category needs this part of the first one's weight
 OFFER_SHARE = 0.25  # of a category's posts that offer, for a shop or a marketplace
 SELLERS = 3  # senders that offer, for a group to be a marketplace
 EVIDENCE = 5
+TITLE_CHARS = 256  # of a chat's name, as a post
 
 _SKELETON = re.compile(r"https?://\S+|t\.me/\S+|@\w+|[\d\W_]+")
 _CAMEL = re.compile(r"([a-zа-яё])([A-ZА-ЯЁ])")
@@ -96,8 +97,9 @@ def repost_key(text: str) -> bytes:
 
 def title_text(name: str) -> str:
     """A chat's name as words to classify: a username's underscores and camelCase
-    ("premium_mod_apks", "CheapFollowersHub") are spaces."""
-    return _CAMEL.sub(r"\1 \2", name).replace("_", " ")
+    ("premium_mod_apks", "CheapFollowersHub") are spaces. Cut at ``TITLE_CHARS``
+    (Telegram allows 128; another reader's "name" may be anything)."""
+    return _CAMEL.sub(r"\1 \2", name[:TITLE_CHARS]).replace("_", " ")
 
 
 def decide(posts: Sequence[Post], *, group: bool = False,

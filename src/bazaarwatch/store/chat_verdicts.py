@@ -114,7 +114,7 @@ def _title_post(name: str, stored: str) -> Post:
 
 def judge_titles(case: Case, chat_ids: Sequence[str], classifier: Classifier) -> None:
     """Score the names of these chats that have none scored yet (``chats.title_verdict``),
-    in one classifier call: ``judge`` counts a chat's name as one of its posts."""
+    a thousand per classifier call: ``judge`` counts a chat's name as one of its posts."""
     wanted = set(chat_ids)
     named = [(chat_id, name) for chat_id, name in case.db.execute(
         "SELECT id, name FROM chats WHERE title_verdict IS NULL AND name != ''")
