@@ -5,7 +5,7 @@ amounts themselves are what an analyst compares across vendors. Currencies are w
 as symbols before or after the amount ("$120", "120$", "1500₽"), as codes ("25 USDT",
 "0.004 BTC") or as words in the market's languages ("1500 руб", "300 грн", "50 евро").
 Amounts may use a decimal comma, thousands separators and a "k"/"к"/"тыс" multiplier.
-A sum written in millions ("$4.3 million", "$10m", "1 млн рублей") is no price: see ``SUM``.
+A sum written in millions ("$4.3 million", "$10m", "1 млн рублей") is no price.
 No number that is (part of) a card, IBAN or phone number is an amount
 ("4111111111111111$" is a card and a dollar sign, "+447700900123$" a phone): a price
 would put the number into the evidence that outputs show.
@@ -38,23 +38,21 @@ _WORDS = {
     "btc": "BTC", "₿": "BTC", "xmr": "XMR", "eth": "ETH", "ltc": "LTC",
     "usdt": "USDT", "trx": "TRX", "ton": "TON",
 }
-_MULTIPLIERS = {"k": 1_000, "к": 1_000, "тыс": 1_000, "тыс.": 1_000, "m": 1_000_000,
-                "млн": 1_000_000}
-# Words that make a figure a sum of millions or more ("$4.3 million", "2 млрд рублей"),
-# as regular expressions.
+_MULTIPLIERS = {"k": 1_000, "к": 1_000, "тыс": 1_000, "тыс.": 1_000}
+# Words that make a figure a sum of millions or more ("$4.3 million", "$10m", "2 млрд
+# рублей"), as regular expressions ("m" last, after the words it begins). A seller writes
+# what he asks in figures: an amount written in millions is a sum in news (damages, a
+# ransom, a fine, a market's worth), and is no price.
 _LARGE_WORDS = ("millions?", "mln", "mn", "bn", "billions?", "trillions?", "millones",
-                "milliards?", "milh(?:ão|ões)", "millionen", "milliarden", "млрд", "трлн",
-                "миллион\\w*", "миллиард\\w*", "мільйон\\w*", "мільярд\\w*")
+                "milliards?", "milh(?:ão|ões)", "millionen", "milliarden", "млн", "млрд",
+                "трлн", "миллион\\w*", "миллиард\\w*", "мільйон\\w*", "мільярд\\w*", "m")
 _LARGE = "|".join(_LARGE_WORDS)
-#: A seller writes what he asks in figures: an amount written in millions or more is a sum
-#: in news (damages, a ransom, a fine, a market's worth), and is no price.
-SUM = 1_000_000
 
 _CURRENCY = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
 # Before an amount only symbols and codes are written ("$120", "USDT 25"), never words.
 _SHORT_WORDS = [w for w in _WORDS if len(w) <= 4 and w != "р"]
 _SHORT = "|".join(sorted((re.escape(w) for w in _SHORT_WORDS), key=len, reverse=True))
-_MULTIPLIER = rf"(?:{_LARGE}|k|к|тыс\.?|m|млн)"
+_MULTIPLIER = rf"(?:{_LARGE}|k|к|тыс\.?)"
 
 
 def _first(words: list[str]) -> str:
@@ -187,10 +185,9 @@ def _price(joined: str, bases: Sequence[int], texts: Sequence[str], number: re.M
         if any(s < until and at < e for s, e, _ in values[row, line[0]]):
             return None  # part of a card, IBAN or phone number
     if multiplier:
-        scale = _MULTIPLIERS.get(multiplier.lower(), SUM)
-        if scale >= SUM:
+        if multiplier.lower() not in _MULTIPLIERS:
             return None  # "$4.3 million", "1 млн рублей": a sum in news, not a price
-        amount *= scale
+        amount *= _MULTIPLIERS[multiplier.lower()]
     return row, Price(amount=amount, currency=_WORDS[word.lower()],
                       start=start - bases[row], end=end - bases[row])
 
