@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -292,3 +294,13 @@ def test_pieces_end_where_the_classifier_ends_a_call(
     assert [(m.indicators, m.verdict) for m in cut] == [(m.indicators, m.verdict)
                                                         for m in whole]
     assert sum(m.verdict is not None for m in whole) > 2 * CLASSIFY_BATCH
+
+
+def test_settle_heap_freezes_what_is_loaded_and_collects_less_often() -> None:
+    # In a process of its own: the test process's collector is left as it is.
+    script = ("import gc; from bazaarwatch.analysis import settle_heap; loaded = [[] for _ in "
+              "range(1000)]; settle_heap(); print(gc.get_freeze_count(), gc.get_threshold()[0])")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    frozen, threshold = map(int, done.stdout.split())
+    assert frozen > 1000 and threshold == 50_000

@@ -245,15 +245,17 @@ _workers_option = click.option(
 
 def _options(keep_sensitive: bool, region: str | None, model_path: Path | None,
              workers: int | None) -> Options:
-    from bazaarwatch.analysis import Spec
+    from bazaarwatch.analysis import Spec, settle_heap
     from bazaarwatch.classify.model import Classifier
     from bazaarwatch.indicators import default_extractor
     from bazaarwatch.ingest import Options
 
-    return Options(extractor=default_extractor(region), classifier=Classifier.load(model_path),
-                   keep_sensitive=keep_sensitive, workers=workers,
-                   spec=Spec(extract=True, classify=True, region=region,
-                             model_path=model_path))
+    options = Options(extractor=default_extractor(region), classifier=Classifier.load(model_path),
+                      keep_sensitive=keep_sensitive, workers=workers,
+                      spec=Spec(extract=True, classify=True, region=region,
+                                model_path=model_path))
+    settle_heap()
+    return options
 
 
 @contextmanager
@@ -697,12 +699,14 @@ def classify_command(file: str, model_path: Path | None, debug: bool) -> None:
     """
     import orjson
 
+    from bazaarwatch.analysis import settle_heap
     from bazaarwatch.classify.model import Classifier  # scikit-learn loads only when needed
     from bazaarwatch.indicators import default_extractor
     from bazaarwatch.lines import LINE_SHAPE, Line, read_lines
 
     classifier = Classifier.load(model_path)
     extractor = default_extractor()
+    settle_heap()
     write = sys.stdout.buffer.write
     pending: list[Line] = []
 
