@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bazaarwatch.text import Folded, batch, fold, join_spaced, leet_rows, spaced_rows, unleet
+from bazaarwatch.text.spacing import _SPACED_RUN, spaced_runs
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -39,6 +42,27 @@ def test_join_spaced_offsets() -> None:
     assert folded.original(5, 6) == (9, 11)     # the kept space stands for the gap
     assert folded.original(2, 3) == (4, 5)      # "e" is the "e"
     assert folded.original(9, 10) == (16, 17)
+
+
+@pytest.mark.parametrize("text", [
+    "а я про", "f r e s h  c v v", "a b cd e f g", "x.a b c", "a b c d e", "и т.д. и т.п.",
+])
+def test_spaced_runs_are_the_runs_a_scan_of_every_position_finds(text: str) -> None:
+    assert ([m.span() for m in spaced_runs(text)]
+            == [m.span() for m in _SPACED_RUN.finditer(text)])
+
+
+# Tokens, mostly single letters, each followed by a separator: texts full of runs, of
+# near runs ("x y zw", "x y z1") and of runs that touch.
+_TOKENS = st.sampled_from(["a", "b", "Ж", "я", "a", "я", "ab", "1", "_", "\u0301", ""])
+_SEPARATORS = st.sampled_from([" ", ".", " ", "  ", "", ". "])
+
+
+@given(st.lists(st.tuples(_TOKENS, _SEPARATORS).map("".join), max_size=12).map("".join))
+def test_spaced_runs_are_the_runs_a_scan_of_every_position_finds_in_any_text(
+        text: str) -> None:
+    assert ([m.span() for m in spaced_runs(text)]
+            == [m.span() for m in _SPACED_RUN.finditer(text)])
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -79,16 +79,31 @@ def _lower_all(texts: Sequence[str]) -> list[str]:
 _SPACELESS = re.compile("[\u2e80-\u9fff\u0e00-\u0e7f]")
 
 
-# Characters most matching forms are made of, the most frequent first (lower case:
-# spaces, punctuation and digits, Latin, Cyrillic).
-_COMMON = (" .,!?:;-—()'\"/@#$%+*&_\n0123456789eaotsnrildcumhpgfybwkvxjqz"
-           "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё")
+# Characters most matching forms are made of, the most frequent first (lower case):
+# spaces; Russian and English letters taken in turn by their frequency, with the
+# punctuation and digits of chat text and of marketplace titles ("a | b <c>") among
+# them; then rarer signs, the Ukrainian letters, the batch separator, the characters of
+# emoji sequences and the flags' letters. A character that no term starts with is
+# looked for among all of the root's children before the automaton gives up, so every
+# character that is common in a text has a place here, not only those that start terms.
+_COMMON = (" \n"
+           "оeаaеiиnтtнcрoсrвsкdлbпfдlуm,мu.з-p:б|k0я<h>ы2g1г4y5ь_w6ч3v7й8x9жzхjшqцю"
+           "фщэъёіїєґ/()!?@#$%+*&'\"—–«»₽€£…•=[]~^`{};\\" + batch.SEPARATOR
+           + "\u00a0\ufe0f\u200d"
+           "🇸🇺🇦🇧🇬🇨🇷🇪🇲🇵🇳🇮🇱🇽🇫🇩🇴🇾🇭🇰🇹🇿🇯🇶🇻🇼")
 _NEVER = "\uffff"  # a noncharacter: no text should hold it
 
 
 # What an entry says, the first fields of its Hits: (term, category, role, weight).
 _Said = tuple[str, str | None, str, float]
 _ORDERING = -1  # the automaton's value for the keys that order the root (see __init__)
+
+
+def _bounded(term: str) -> bool:
+    """Whether ``term`` must stand alone or start a word: it has a letter, and no
+    character of a script written without spaces."""
+    return ((term[0].isalpha() or any(ch.isalpha() for ch in term))
+            and _SPACELESS.search(term) is None)
 
 
 @dataclass(frozen=True)
@@ -130,37 +145,28 @@ class Lexicon:
         # mostly made of first, as the start of a key no text holds, keeps that short.
         for ch in _COMMON:
             self.automaton.add_word(ch + _NEVER, _ORDERING)
-        # What each entry says (the first fields of its hits), each term's entries
-        # together; ``_group`` lists entry numbers: a term's entries from ``_all[t]``,
-        # its prefix entries from ``_prefixes[t]``.
-        self.said: list[_Said] = []
-        sizes: list[int] = []
-        bounded: list[bool] = []
-        group: list[int] = []
-        all_first: list[int] = []
-        all_count: list[int] = []
-        prefix_first: list[int] = []
-        prefix_count: list[int] = []
-        for number, (term, entries_) in enumerate(by_term.items()):
-            first = len(self.said)
-            self.said.extend((term, e.category, e.role, e.weight) for e in entries_)
-            sizes.append(len(term))
-            bounded.append((term[0].isalpha() or any(ch.isalpha() for ch in term))
-                           and _SPACELESS.search(term) is None)
-            all_first.append(len(group))
-            group.extend(range(first, len(self.said)))
-            all_count.append(len(entries_))
-            prefix_first.append(len(group))
-            group.extend(first + k for k, e in enumerate(entries_) if e.kind == "prefix")
-            prefix_count.append(len(group) - prefix_first[-1])
+        terms = list(by_term)
+        for number, term in enumerate(terms):
             self.automaton.add_word(term, number)
         self.automaton.make_automaton()
-        self._sizes = np.array(sizes, dtype=np.int64)
-        self._bounded = np.array(bounded, dtype=bool)
-        self._group = np.array(group, dtype=np.int64)
-        self._all = (np.array(all_first, dtype=np.int64), np.array(all_count, dtype=np.int64))
-        self._prefixes = (np.array(prefix_first, dtype=np.int64),
-                          np.array(prefix_count, dtype=np.int64))
+        # What each entry says (the first fields of its hits), each term's entries
+        # together. ``_group`` lists entry numbers: every entry in order, then the
+        # prefix entries; a term's entries are ``_all[t]`` (where they start in it and
+        # how many), its prefix entries ``_prefixes[t]``. Made with comprehensions and
+        # NumPy rather than a loop over terms: it is built at every start.
+        ordered = [entry for group in by_term.values() for entry in group]
+        self.said: list[_Said] = [(e.term, e.category, e.role, e.weight) for e in ordered]
+        self._sizes = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        self._bounded = np.fromiter(map(_bounded, terms), dtype=bool, count=len(terms))
+        counts = np.fromiter(map(len, by_term.values()), dtype=np.int64, count=len(terms))
+        prefix = np.fromiter((e.kind == "prefix" for e in ordered), dtype=bool,
+                             count=len(ordered))
+        prefix_counts = np.bincount(np.repeat(np.arange(len(terms)), counts)[prefix],
+                                    minlength=len(terms))
+        self._group = np.concatenate([np.arange(len(ordered)), np.flatnonzero(prefix)])
+        self._all = (np.cumsum(counts) - counts, counts)
+        self._prefixes = (len(ordered) + np.cumsum(prefix_counts) - prefix_counts,
+                          prefix_counts)
         batch.alnum_table()  # built now, not in the first batch
 
     def hits(self, text: str, matching: Folded | None = None) -> tuple[Hit, ...]:
