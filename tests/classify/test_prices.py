@@ -10,6 +10,7 @@ import pytest
 from bazaarwatch.classify.prices import (
     _PRICE_DIGIT,
     _PRICE_FOLLOW,
+    _QUANTITY,
     _WORDS,
     _beside,
     _ends,
@@ -220,3 +221,18 @@ def test_beside_gives_every_digit_that_the_price_regex_matches() -> None:
 ])
 def test_prices_in_any_digits_and_spaces(text: str, found: list[tuple[float, str]]) -> None:
     assert [(p.amount, p.currency) for p in find_prices(text)] == found
+
+
+UNIT_PIECES = ["5", "12", "𝟓", "１", "٣", " ", "\u2003", "\n", ".", ",", "/", "x", "g", "mg",
+               "grammes", "capsules", "гр", "шт", "a", "ж", "🔥", "\u212a", "kg", "lb", "s"]
+
+
+def test_a_quantity_is_what_a_search_of_the_whole_text_finds() -> None:
+    """Searched for around some digits only, and not to the end of the text."""
+    rng = random.Random(9)
+    texts = ["".join(rng.choice(UNIT_PIECES) for _ in range(rng.randint(1, 10)))
+             for _ in range(3000)]
+    texts += ["𝟏𝟓１２３grammesgrammes", "𝟏𝟓𝟓𝟓𝟓𝟓𝟓𝟓𝟓grammesx", "𝟏𝟓１２３grammes", "1/4 lb",
+              "a5 g", "5 capsulesx"]
+    expected = [_QUANTITY.search(text) is not None for text in texts]
+    assert has_quantity_all(texts) == expected and 0 < sum(expected) < len(texts)

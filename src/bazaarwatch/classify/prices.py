@@ -328,9 +328,13 @@ def _amount(text: str) -> float | None:
 _UNITS = ("g|gr|gram|grams|grammes?|mg|mcg|ug|µg|kg|kilos?|oz|ounces?|lb|lbs|pounds?|qp|ml"
           "|pills?|tabs?|tablets?|caps?|capsules?|blotters?|hits|vials?|pcs|rounds|x"
           "|г|гр|грамм|грамма|граммов|кг|мг|мл|шт|штук|таб|табл")
+_UNIT_FIRST = _first(_UNITS.split("|"))
 _QUANTITY = re.compile(
-    rf"\d(?<=(?<![\w.,])\d)(?:\d*(?:[.,]\d+)?|\d*/\d+)\s{{0,2}}(?={_first(_UNITS.split('|'))})"
+    rf"\d(?<=(?<![\w.,])\d)(?:\d*(?:[.,]\d+)?|\d*/\d+)\s{{0,2}}(?={_UNIT_FIRST})"
     rf"(?:(?:{_UNITS})(?!\w)|x(?=\s?\d))", re.IGNORECASE)
+# How far past its number's last digit a match of ``_QUANTITY`` may read: two spaces, the
+# longest unit, and two characters that its look-aheads read after it.
+_QUANTITY_READS = 2 + max(len(unit.rstrip("?")) for unit in _UNITS.split("|")) + 2
 
 
 def has_quantity(text: str) -> bool:
@@ -339,9 +343,25 @@ def has_quantity(text: str) -> bool:
 
 
 def has_quantity_all(texts: Sequence[str]) -> list[bool]:
-    """``has_quantity`` of each text, with one regex scan for the batch (``text.batch``:
-    the separator is no digit, space or unit, nor a letter before a number)."""
+    """``has_quantity`` of each text, the texts searched as one string (``text.batch``:
+    the separator is no digit, space or unit, nor a letter before a number).
+
+    A quantity's number ends with a digit that a unit follows, so ``_QUANTITY`` is only
+    searched for around the digits that ``_beside`` finds with a unit's first character
+    after them: from the start of the figure that digit ends (digits, "." "," and "/":
+    all that a number of ``_QUANTITY`` holds), and no further than a match whose number
+    ends there reads (``_QUANTITY_READS``). A match that starts by that digit and reads
+    nothing beyond that end is one that a search of the whole text finds too (a position
+    that ``_beside`` gives may be no such digit: its search may stop at that end)."""
+    joined, bases = batch.join(texts)
     found = [False] * len(texts)
-    for row in batch.rows_with(_QUANTITY, texts):
-        found[row] = True
+    for at in _beside(joined, _UNIT_FIRST):
+        row = bisect_right(bases, at) - 1
+        if found[row]:
+            continue
+        start, reach = at, at + 1 + _QUANTITY_READS
+        while joined[start - 1] in "./," or joined[start - 1].isdecimal():
+            start -= 1
+        match = _QUANTITY.search(joined, start, reach)
+        found[row] = match is not None and match.start() <= at and match.end() + 2 <= reach
     return found
