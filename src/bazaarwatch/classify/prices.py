@@ -226,7 +226,7 @@ def _table(pattern: str, flags: int = 0) -> np.ndarray:
     true: those are left to the regex."""
     import numpy as np
 
-    plane = "".join(map(chr, range(0x10000)))
+    plane = np.arange(0x10000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     table = np.zeros(0x10000, dtype=bool)
     table[[match.start() for match in re.finditer(pattern, plane, flags)]] = True
     table[0xFFFF] = True
