@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from bazaarwatch.classify.prices import (
+    _PRICE_DIGIT,
+    _PRICE_FOLLOW,
+    _QUANTITY,
+    _WORDS,
+    _beside,
+    _ends,
     _line,
-    _sensitive_in,
+    _trie,
     find_prices,
     find_prices_all,
     has_quantity,
     has_quantity_all,
 )
 from bazaarwatch.indicators.redaction import sensitive_spans
+from bazaarwatch.text import batch
 
 
 @pytest.mark.parametrize(("text", "amount", "currency"), [
@@ -106,7 +116,9 @@ def test_the_spans_of_a_line_are_the_whole_texts_spans_on_it(text: str) -> None:
     for at in range(len(text)):
         if text[at] != "\n":
             start, end = _line(text, at, at + 1)
-            assert sorted(_sensitive_in(text, start, end)) == sorted(
+            on_line = [(s + start, e + start, kind)
+                       for s, e, kind in sensitive_spans(text[start:end])]
+            assert sorted(on_line) == sorted(
                 span for span in whole if span[0] < end and start < span[1])
 
 
@@ -166,3 +178,61 @@ def test_a_batch_finds_what_each_text_finds_alone() -> None:
     texts = ["a1 500 руб", "5 $ 10", "call +7 916 123 45 67 or 1500 руб", "", "R$ 50 no pix",
              "в 2024 году 300 грн", "12345 678 руб"]
     assert find_prices_all(texts) == [find_prices(t) for t in texts]
+
+
+@pytest.mark.parametrize("tail", ["", " ", "x", "s", "ей", "$", ".", "ь5"])
+def test_a_trie_matches_what_the_alternation_sorted_by_length_matches(tail: str) -> None:
+    words = [*_WORDS, "р", "ру"]
+    by_length = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    for ending in ("", r"(?!\w)"):
+        expected = re.compile(f"(?:{by_length}){ending}", re.IGNORECASE)
+        trie = re.compile(f"{_trie(words)}{ending}", re.IGNORECASE)
+        for word in words:
+            for text in (word + tail, word.upper() + tail, word[:-1] + tail):
+                got, want = trie.match(text), expected.match(text)
+                assert (got and got.group()) == (want and want.group()), text
+
+
+# Digits of every kind, spaces, currencies and look-alikes: "\u212a" (Kelvin) is a "k"
+# ignoring case, "ᲀ" a "в", "𝟓" a digit beyond the Basic Multilingual Plane.
+PIECES = ["5", "12", "٣", "𝟓", "５", " ", "\u2003", "\u3000", "\n", "\u00a0", "$", "usd",
+          "USDT", "руб", "Р", "₽", "€", "k", "\u212a", "к", "тыс.", "млн", "m", "ᲀ", "🔥",
+          "a", "ж", ".", ",", "грн", "R$", "元", "eur", "Eth"]
+
+
+def test_beside_gives_every_digit_that_the_price_regex_matches() -> None:
+    """``_beside`` is a pre-filter: a digit it leaves out is never read as a price."""
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12)))
+             for _ in range(3000)]
+    joined, _ = batch.join(texts)
+    wanted = {m.start() for m in _PRICE_DIGIT.finditer(joined)}
+    given = _beside(joined, _PRICE_FOLLOW, _ends())
+    assert wanted and wanted <= set(given) and given == sorted(given)
+    joined, _ = batch.join(["1 2, 3ж 4\n5 ₽ $7 ab 8 a"])
+    assert _beside(joined, _PRICE_FOLLOW, _ends()) == [joined.index(d) for d in "578"]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("𝟏𝟓𝟎𝟎 руб", [(1500.0, "RUB")]),  # digits beyond the Basic Multilingual Plane
+    ("５\u3000usd", [(5.0, "USD")]),  # fullwidth digit, ideographic space
+    ("5\u212a usd", [(5000.0, "USD")]),  # a Kelvin sign is a "k" ignoring case
+    ("🔥5 $ 🔥", [(5.0, "USD")]),
+])
+def test_prices_in_any_digits_and_spaces(text: str, found: list[tuple[float, str]]) -> None:
+    assert [(p.amount, p.currency) for p in find_prices(text)] == found
+
+
+UNIT_PIECES = ["5", "12", "𝟓", "１", "٣", " ", "\u2003", "\n", ".", ",", "/", "x", "g", "mg",
+               "grammes", "capsules", "гр", "шт", "a", "ж", "🔥", "\u212a", "kg", "lb", "s"]
+
+
+def test_a_quantity_is_what_a_search_of_the_whole_text_finds() -> None:
+    """Searched for around some digits only, and not to the end of the text."""
+    rng = random.Random(9)
+    texts = ["".join(rng.choice(UNIT_PIECES) for _ in range(rng.randint(1, 10)))
+             for _ in range(3000)]
+    texts += ["𝟏𝟓１２３grammesgrammes", "𝟏𝟓𝟓𝟓𝟓𝟓𝟓𝟓𝟓grammesx", "𝟏𝟓１２３grammes", "1/4 lb",
+              "a5 g", "5 capsulesx"]
+    expected = [_QUANTITY.search(text) is not None for text in texts]
+    assert has_quantity_all(texts) == expected and 0 < sum(expected) < len(texts)
