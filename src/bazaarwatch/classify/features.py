@@ -257,7 +257,8 @@ def _powers(base: int, n: int, block: int = 1024) -> np.ndarray:
 
     A running product of ``n`` factors is one long chain of multiplications, each
     waiting for the one before; two short ones (the powers within a block, and those
-    of the blocks) and their outer product make the same numbers several times faster."""
+    of the blocks) and their outer product make the same numbers faster (1.0 ms instead
+    of 1.5 for the million code points of a batch of long posts)."""
     within = np.full(block, base, dtype=np.uint64)
     within[:1] = 1
     np.multiply.accumulate(within, out=within)
