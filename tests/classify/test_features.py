@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 
 from bazaarwatch.classify.features import (
+    _BASE,
+    _BASE_INVERSE,
     _OBFUSCATION,
     DENSE,
     N_HASHED,
@@ -20,6 +22,7 @@ from bazaarwatch.classify.features import (
     _dense,
     _Grams,
     _obfuscated_rows,
+    _powers,
     column,
     ngrams,
 )
@@ -174,3 +177,10 @@ def test_obfuscated_rows_are_what_the_pattern_finds() -> None:
     expected = [i for i, t in enumerate(texts) if _OBFUSCATION.search(t)]
     assert _obfuscated_rows(texts).tolist() == expected
     assert 0 < len(expected) < len(texts)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 1023, 1024, 1025, 5000])
+def test_powers_by_blocks_are_the_running_powers(n: int) -> None:
+    for base in (_BASE, _BASE_INVERSE):
+        assert _powers(base, n).tolist() == [pow(base, k, 2**64) for k in range(n)]
+    assert _powers(3, 10, block=4).tolist() == [3**k for k in range(10)]
