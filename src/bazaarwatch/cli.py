@@ -21,6 +21,12 @@ from bazaarwatch import __version__
 from bazaarwatch.errors import BazaarwatchError, OutputError
 from bazaarwatch.outputs.terminal import safe
 
+# NumPy's and SciPy's BLAS starts a pool of threads at import. bazaarwatch's array work
+# is element-wise or sparse, and its few small products gain nothing from threads, which
+# only wait on the cores the work itself needs (1.8% of the instructions of a 'classify'
+# run on 2,000 long posts). Set before NumPy is first imported; a value given is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 if TYPE_CHECKING:  # the heavy modules load in the commands that use them (issue 12)
     import sqlite3
 
@@ -75,12 +81,6 @@ def _fail(message: str) -> None:
     err().print(f"[bold red]error:[/] {_quoted(message)}")
     sys.exit(1)
 
-
-# NumPy's and SciPy's BLAS starts a pool of threads at import. bazaarwatch's array work
-# is element-wise or sparse, and its few small products gain nothing from threads, which
-# only wait on the cores the work itself needs (1.8% of the instructions of a 'classify'
-# run on 2,000 long posts). Set before NumPy is first imported; a value given is kept.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 _CASE = "bazaarwatch.case"  # where _case() notes the case file in click's shared ctx.meta
 
