@@ -8,7 +8,8 @@ as "arrested" weakens drugs), its weight, and its span in the ORIGINAL text.
 
 Word terms must stand alone (no letter or digit on either side), prefixes must start a
 word ("заклад" finds "закладки"), and terms with no letters (emoji) match anywhere; so
-do terms in scripts written without spaces (Chinese).
+do terms in scripts written without spaces (Chinese). An English term also finds its
+other number ("csgo cheat" finds "CSGO CHEATS", see ``inflections``).
 """
 
 from __future__ import annotations
@@ -106,6 +107,56 @@ def _bounded(term: str) -> bool:
             and _SPACELESS.search(term) is None)
 
 
+_ENGLISH = ("en", "common")
+
+
+def inflections(entries: Sequence[LexiconEntry]) -> list[LexiconEntry]:
+    """The other number of each English term, as entries of their own: a lexicon lists
+    "csgo cheat" and "fake members", and sellers write "CSGO CHEATS" and "fake member".
+
+    A term's last word (of three letters or more, a to z) gets its plural ("cheat" ->
+    "cheats", "proxy" -> "proxies", "pass" -> "passes"); a phrase's last word in the
+    plural also gets its singular ("hacking tools" -> "hacking tool"). A single word is
+    never made singular: the singular of a slang plural is often an ordinary word
+    ("bars", "drops", "carts"). Category terms and counter-words ("raid" -> "raids")
+    get them; offer cues are phrases ("dm to buy", "in stock") that have no plural. A
+    form already in the lexicon keeps its own entries."""
+    have = {e.term for e in entries}
+    made: dict[tuple[str, str | None], LexiconEntry] = {}
+    for e in entries:
+        if e.role == "offer" or e.kind == "prefix" or e.language not in _ENGLISH:
+            continue
+        head, space, word = e.term.rpartition(" ")
+        if len(word) < 3 or not (word.isascii() and word.isalpha()):
+            continue
+        for form in (_plural(word), _singular(word) if space else ""):
+            term = head + space + form
+            if form and term not in have and (term, e.category) not in made:
+                made[term, e.category] = LexiconEntry(term, e.category, e.weight, e.kind,
+                                                      e.language, e.role)
+    return list(made.values())
+
+
+def _plural(word: str) -> str:
+    if word.endswith(("ss", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("s"):
+        return ""  # already plural, or a word like "gas": left alone
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return ""
+
+
 @dataclass(frozen=True)
 class Found:
     """The lexicon hits of a batch of messages, in message order and, within a message,
@@ -127,6 +178,7 @@ class Lexicon:
 
     def __init__(self, entries: Iterable[LexiconEntry] | None = None) -> None:
         self.entries = list(load_lexicons() if entries is None else entries)
+        self.entries += inflections(self.entries)
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         # One entry per (term, category, role): a spelling shared by two languages (Russian
         # and Ukrainian, Spanish and Portuguese) counts once, at its highest weight.
