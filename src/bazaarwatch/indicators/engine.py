@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bazaarwatch.indicators import hsdb
+from bazaarwatch import hsdb
 from bazaarwatch.indicators.base import Pattern
 from bazaarwatch.indicators.windows import Window
 from bazaarwatch.model import Entity, Indicator
