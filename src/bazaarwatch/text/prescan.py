@@ -1,18 +1,19 @@
-"""One hyperscan scan that finds the texts ``fold`` would give back as they are.
+"""A hyperscan pre-scan that finds the texts ``fold`` would give back as they are.
 
 Each step of ``fold`` has a check of its own, and on a long Russian post they add up
 (210K instructions per 900-character post), while nine distinct long posts in ten come
-out unchanged. ``unchanged`` asks ``unicodedata.is_normalized`` for the NFKC step and
-makes one scan of the UTF-8 text for anything another step could act on; that costs
-about 100K, and the UTF-8 is what indicator extraction scans next (``utf8``). Without
-hyperscan it always says "maybe", and the steps decide as before.
+out unchanged. ``unchanged`` scans the UTF-8 text for anything a step could act on;
+that costs about 75K, and the UTF-8 is what indicator extraction scans next
+(``utf8``). Without hyperscan it always says "maybe", and the steps decide as before.
 
 Each pattern finds more than its step acts on, never less, so a text it passes is one
 that every step gives back unchanged; a text it stops goes through the steps, which
 decide exactly. The steps run in turn on what the step before gave, but as a passed
 text is unchanged by each, every step sees the text scanned:
 
-- NFKC: a normalized text is given back at once (``nfkc.nfkc``);
+- NFKC: a character NFKC may change (``nfkc.CANDIDATE_RANGES``); a text without one
+  is normalized (``unicodedata.is_normalized`` costs 27K instructions per long post,
+  this pattern 6K);
 - invisible characters: the class of ``invisible._INVISIBLE_RUN``;
 - homoglyphs: only a word (``[^\\W_]+``) holding letters of two scripts is folded, and
   ``fold_homoglyphs`` takes its general path for any Greek or Armenian character.
@@ -33,13 +34,13 @@ import functools
 import importlib
 import re
 import threading
-import unicodedata
 from typing import Any
 
 from bazaarwatch import hsdb
 from bazaarwatch.text.defang import _LITERALS
 from bazaarwatch.text.homoglyphs import _ARM, _GRK, _LAT
 from bazaarwatch.text.invisible import _INVISIBLE, _ZWJ
+from bazaarwatch.text.nfkc import CANDIDATE_RANGES
 
 # Characters beyond ASCII that are no letter and no digit, so part of no word, and that
 # stand next to words in chat text: Latin-1 signs, general punctuation, currency signs,
@@ -49,16 +50,22 @@ _NOT_WORD = ("\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u00d7\u0
              "\u2000-\u206f\u20a0-\u20cf\u2190-\u23ff\u2500-\u2775\ufe00-\ufe0f"
              "\U0001f1e6-\U0001f1ff\U0001f300-\U0001faff")
 _WORDLIKE = f"[^\\x00-\\x7f{_NOT_WORD}]"
-_RARE_LETTERS = f"[{_LAT.removeprefix('A-Za-z')}{_GRK}{_ARM}]"
+
+
+def _character(code_point: int) -> str:
+    """One character of a class, as both syntaxes read it (an ASCII one escaped)."""
+    return chr(code_point) if code_point > 0x7F else f"\\x{code_point:02x}"
+
 
 # In Python's syntax (a test runs them with ``re``); hyperscan's differs only in how a
-# character beyond ASCII is written. The literals are ASCII, sought in any case.
-_PATTERNS = (
-    f"[{_INVISIBLE}{_ZWJ}]",
-    _RARE_LETTERS,
-    f"[A-Za-z][0-9]*{_WORDLIKE}",
-    f"{_WORDLIKE}[0-9]*[A-Za-z]",
-)
+# character beyond ASCII is written. Two databases, scanned in turn: one class of the
+# characters that stop a text by themselves (NFKC's, the invisible ones, the rare
+# letters), then the patterns around ASCII letters and the defang literals (sought in
+# any case). Together in one database they take 1 MB and 55K instructions per long
+# post; apart, 160 KB and 50K (a file of 1 MB read at start-up costs 12M).
+_CHARACTERS = ("[" + "".join(f"{_character(lo)}-{_character(hi)}" for lo, hi in CANDIDATE_RANGES)
+               + f"{_INVISIBLE}{_ZWJ}{_LAT.removeprefix('A-Za-z')}{_GRK}{_ARM}]")
+_AROUND_ASCII_LETTERS = (f"[A-Za-z][0-9]*{_WORDLIKE}", f"{_WORDLIKE}[0-9]*[A-Za-z]")
 _CASELESS = tuple(re.escape(literal) for literal in _LITERALS)
 
 
@@ -66,7 +73,7 @@ def unchanged(text: str) -> bool:
     """True guarantees that ``fold(text)`` gives ``text`` back with no offset moved;
     False says nothing."""
     scan = _scanner()
-    if scan is None or not unicodedata.is_normalized("NFKC", text):
+    if scan is None:
         return False
     try:
         data = text.encode("utf-8")
@@ -104,26 +111,30 @@ def _scanner() -> _Scanner | None:
 
 
 class _Scanner:
-    """Whether any of ``_PATTERNS`` or ``_CASELESS`` occurs in UTF-8 bytes (one scratch
-    per thread)."""
+    """Whether ``_CHARACTERS``, ``_AROUND_ASCII_LETTERS`` or ``_CASELESS`` occurs in
+    UTF-8 bytes (one scratch per database and thread)."""
 
     def __init__(self, hyperscan: Any) -> None:
         flags = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
-        expressions = [(_hyperscan_syntax(p), flags) for p in _PATTERNS]
-        expressions += [(_hyperscan_syntax(p), flags | hyperscan.HS_FLAG_CASELESS)
-                        for p in _CASELESS]
+        characters = [(_hyperscan_syntax(_CHARACTERS), flags)]
+        around = [(_hyperscan_syntax(p), flags) for p in _AROUND_ASCII_LETTERS]
+        around += [(_hyperscan_syntax(p), flags | hyperscan.HS_FLAG_CASELESS)
+                   for p in _CASELESS]
         self._hyperscan = hyperscan
-        self._database = hsdb.load_database(hyperscan, expressions)
+        self._databases = [hsdb.load_database(hyperscan, e) for e in (characters, around)]
         self._local = threading.local()
 
     def __call__(self, data: bytes) -> bool:
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = self._hyperscan.Scratch(self._database)
+        scratches = getattr(self._local, "scratches", None)
+        if scratches is None:
+            scratches = self._local.scratches = [self._hyperscan.Scratch(d)
+                                                 for d in self._databases]
         hits: list[int] = []
-        self._database.scan(data, match_event_handler=_collect, context=hits,
-                            scratch=scratch)
-        return bool(hits)
+        for database, scratch in zip(self._databases, scratches, strict=True):
+            database.scan(data, match_event_handler=_collect, context=hits, scratch=scratch)
+            if hits:
+                return True
+        return False
 
 
 def _hyperscan_syntax(pattern: str) -> bytes:
