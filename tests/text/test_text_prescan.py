@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from bazaarwatch.text import prescan
+from bazaarwatch.text import Folded, prescan
 from bazaarwatch.text.defang import undefang
 from bazaarwatch.text.homoglyphs import fold_homoglyphs
 from bazaarwatch.text.invisible import remove_invisible
@@ -25,6 +25,15 @@ PIECES = ["bit", "coin", "Пр", "дам", "о", "р", "с", "a", "o", "p", "x",
           "AT", "dot", "DoT", "xxp", "hxxps", "ſ", "K", "№", "₽", "\u2de0", "\ua66f"]
 
 
+def _fold_by_steps(text: str) -> Folded:
+    maps = []
+    for step in (nfkc, remove_invisible, lambda t: (fold_homoglyphs(t), None), undefang):
+        text, offsets = step(text)
+        if offsets is not None:
+            maps.append(offsets)
+    return Folded(text, tuple(maps))
+
+
 def _steps_change(text: str) -> bool:
     """Whether any step of ``fold``, run in turn, changes the text or moves an offset."""
     out, moved = nfkc(text)
@@ -32,6 +41,24 @@ def _steps_change(text: str) -> bool:
     out = fold_homoglyphs(out)
     out, defanged = undefang(out)
     return out != text or (moved or invisible or defanged) is not None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_fold_is_the_steps_when_nfkc_is_all_there_is_to_do(seed: int) -> None:
+    """``fold`` asks ``unchanged`` again after NFKC changed a text ("м²", "№")."""
+    rng = random.Random(5300 + seed)
+    nfkc_only = ["²", "№", "‼", "ﬁ", "１", "\u00a0", "и\u0306", "Ⅻ"]
+    skipped = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(PIECES + nfkc_only * 3) for _ in range(rng.randrange(1, 16)))
+        slow = _fold_by_steps(text)
+        folded = fold(text)
+        assert folded.text == slow.text, text
+        assert [folded.original(i, i + 1) for i in range(len(folded.text))] == [
+            slow.original(i, i + 1) for i in range(len(slow.text))], text
+        normalized = nfkc(text)[0]
+        skipped += normalized != text and prescan.unchanged(normalized)
+    assert skipped > 50  # the test sees the second question answered yes
 
 
 def test_no_character_that_may_stand_next_to_a_word_is_a_letter_or_a_digit() -> None:

@@ -85,14 +85,21 @@ _REMEMBERED_FOLDS = _Remembered(_REMEMBERED, _REMEMBERED_CHARACTERS)
 
 
 def _fold(text: str, *, homoglyphs: bool, defang: bool) -> Folded:
-    """``fold`` of a text that is not ASCII."""
-    if homoglyphs and defang and unchanged(text):
+    """``fold`` of a text that is not ASCII.
+
+    A text that NFKC changes ("м²", "№", "‼": one long post in eight) is asked
+    ``unchanged`` again: most need nothing more, and the other steps' checks cost twice
+    the scan."""
+    prescan = homoglyphs and defang
+    if prescan and unchanged(text):
         return Folded(text)
     maps: list[OffsetMap] = []
-    text, step = nfkc(text)
+    normalized, step = nfkc(text)
     if step is not None:
         maps.append(step)
-    text, step = remove_invisible(text)
+    if prescan and normalized != text and unchanged(normalized):
+        return Folded(normalized, tuple(maps))
+    text, step = remove_invisible(normalized)
     if step is not None:
         maps.append(step)
     if homoglyphs:
