@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bazaarwatch.indicators import Extractor, hsdb, patterns
+from bazaarwatch import hsdb
+from bazaarwatch.indicators import Extractor, patterns
 from bazaarwatch.indicators.engine import hyperscan, hyperscan_expressions
 
 pytestmark = pytest.mark.skipif(hyperscan is None, reason="hyperscan has no wheel here")

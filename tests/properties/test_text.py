@@ -7,7 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bazaarwatch.classify.lexicon import matching_form
-from bazaarwatch.text import Folded, fold, join_spaced, unleet
+from bazaarwatch.text import Folded, fold, join_spaced, prescan, unleet
+from bazaarwatch.text.defang import undefang
+from bazaarwatch.text.homoglyphs import fold_homoglyphs
+from bazaarwatch.text.invisible import remove_invisible
+from bazaarwatch.text.nfkc import nfkc
 from properties.strategies import hostile_text
 from properties.support import scaled
 
@@ -61,3 +65,26 @@ def test_fold_is_deterministic(text: str) -> None:
     assert first.text == second.text
     assert [first.original(i, i + 1) for i in range(len(first.text))] == [
         second.original(i, i + 1) for i in range(len(second.text))]
+
+
+@scaled(8)
+@given(text=hostile_text)
+def test_fold_is_the_steps_whatever_the_prescan_says(text: str) -> None:
+    """``fold`` skips the steps for a text ``prescan.unchanged`` passes: the steps give
+    that text back as it is, and ``fold`` gives what they give."""
+    slow = _fold_by_steps(text)
+    folded = fold(text)
+    assert folded.text == slow.text
+    assert [folded.original(i, i + 1) for i in range(len(folded.text))] == [
+        slow.original(i, i + 1) for i in range(len(slow.text))]
+    if prescan.unchanged(text):
+        assert slow.text == text and not slow.moved
+
+
+def _fold_by_steps(text: str) -> Folded:
+    maps = []
+    for step in (nfkc, remove_invisible, lambda t: (fold_homoglyphs(t), None), undefang):
+        text, offsets = step(text)
+        if offsets is not None:
+            maps.append(offsets)
+    return Folded(text, tuple(maps))

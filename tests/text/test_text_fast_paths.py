@@ -16,7 +16,7 @@ import pytest
 
 from bazaarwatch.text import invisible, nfkc
 from bazaarwatch.text.defang import _DEFANG, _maybe_defanged_plain
-from bazaarwatch.text.homoglyphs import _MIXED_TOKEN, fold_homoglyphs, fold_token
+from bazaarwatch.text.homoglyphs import _MIXED_TOKEN, _SAMPLE, fold_homoglyphs, fold_token
 
 GATE_LETTERS = set("dotxpaDOTXPA")
 
@@ -73,5 +73,25 @@ def test_latin_cyrillic_fast_path_agrees_on_marks_digits_and_either_script_rarer
         heavy = latin if rng.random() < 0.5 else cyrillic
         pool = heavy * 4 + latin + cyrillic + other * 2
         text = "".join(rng.choice(pool) for _ in range(rng.randrange(1, 40)))
+        general = _MIXED_TOKEN.sub(lambda m: fold_token(m.group()), text)
+        assert fold_homoglyphs(text) == general, text
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_path_finds_greek_and_armenian_inside_words_and_past_the_sample(
+        seed: int) -> None:
+    """The one scan skips the rest of each word it stops in, and judges the rarer script
+    on the first ``_SAMPLE`` characters: a Greek or Armenian character in a skipped
+    word still sends the text to the general detector, and a text whose majority
+    changes after the sample folds as the general detector folds it."""
+    rng = random.Random(9500 + seed)
+    latin = ["bit", "coin", "o", "p", "a", "x", "é", "cvv", " ", " "]
+    cyrillic = ["с", "Пр", "дам", "а", "е", "привет", "ё", " ", " "]
+    rare = ["α", "Ο", "\u0375", "Ա", "օ", "\u055a", "1", "_", "😀"]
+    for _ in range(600):
+        first, second = (latin, cyrillic) if rng.random() < 0.5 else (cyrillic, latin)
+        head = "".join(rng.choice(first) for _ in range(rng.randrange(0, 2 * _SAMPLE)))
+        tail = "".join(rng.choice(second + first + rare) for _ in range(rng.randrange(1, 60)))
+        text = head + tail
         general = _MIXED_TOKEN.sub(lambda m: fold_token(m.group()), text)
         assert fold_homoglyphs(text) == general, text

@@ -25,11 +25,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bazaarwatch.indicators import hsdb
+from bazaarwatch import hsdb
 from bazaarwatch.indicators.base import Pattern
 from bazaarwatch.indicators.windows import Window
 from bazaarwatch.model import Entity, Indicator
 from bazaarwatch.text import fold
+from bazaarwatch.text.prescan import utf8
 
 
 def _load_hyperscan() -> Any:
@@ -136,10 +137,7 @@ class Extractor:
         if self.database is None:
             return self.everything
         hits: list[int] = []
-        # surrogatepass: a lone surrogate (possible through the library API) is scanned as
-        # the three bytes any other BMP character takes, not an encoding error.
-        self.database.scan(matching.encode("utf-8", "surrogatepass"),
-                           match_event_handler=_collect, context=hits)
+        self.database.scan(utf8(matching), match_event_handler=_collect, context=hits)
         if len(hits) > 1:  # one callback per pattern found: nine messages in ten find none
             hits.sort()
         return [self.compiled[i] or self._compile(i) for i in hits]

@@ -112,24 +112,31 @@ def _tuple_lines(ranges: tuple[tuple[int, int], ...]) -> list[str]:
     return [*lines, ")"]
 
 
-def _load() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _tables() -> Tables:
     if unicodedata.unidata_version == _unicode_tables.UNIDATA_VERSION:
-        candidates, attaching = _unicode_tables.CANDIDATE_RANGES, _unicode_tables.ATTACHING_RANGES
-    else:
-        candidates, attaching = compute_tables()
+        return _unicode_tables.CANDIDATE_RANGES, _unicode_tables.ATTACHING_RANGES
+    return compute_tables()
+
+
+CANDIDATE_RANGES, _ATTACHING_RANGES = _tables()
+"""The characters NFKC may change, for the running Unicode database: a text without one
+is given back as it is (``prescan`` looks for them)."""
+
+
+def _compile() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # The regex engine tests a character against BMP ranges with one bitmap lookup but
     # against the others one range at a time, for every character of every text; so all
     # of the astral planes (emoji included) count as candidates. Those that NFKC leaves
     # alone are normalized, found unchanged, and left as they are.
     # A run is written "[c][c]*", not "[c]+", so that the engine skips ahead to its first
     # character (see ``invisible``).
-    bmp = tuple(r for r in candidates if r[1] <= 0xFFFF)
+    bmp = tuple(r for r in CANDIDATE_RANGES if r[1] <= 0xFFFF)
     candidate = f"[{_class(bmp)}\\U00010000-\\U0010ffff]"
     return (re.compile(f"{candidate}{candidate}*"),
-            re.compile(f"[{_class(attaching)}]"))
+            re.compile(f"[{_class(_ATTACHING_RANGES)}]"))
 
 
-_CANDIDATES, _ATTACHING = _load()
+_CANDIDATES, _ATTACHING = _compile()
 
 
 def _attaches(text: str, i: int) -> bool:

@@ -1,8 +1,9 @@
-"""The compiled hyperscan database, kept on disk between processes.
+"""Compiled hyperscan databases, kept on disk between processes.
 
-Compiling every family's patterns takes most of a second, longer than the rest of an
-``extract`` command's start-up; the serialised database (about 1 MB) loads in well under a
-millisecond. It is kept under ``$XDG_CACHE_HOME/bazaarwatch/`` (``~/.cache/bazaarwatch/``),
+Compiling every indicator family's patterns takes most of a second, longer than the rest
+of an ``extract`` command's start-up; the serialised database (about 1 MB) loads in well
+under a millisecond. ``fold``'s pre-scan (``text.prescan``) keeps its database the same
+way. It is kept under ``$XDG_CACHE_HOME/bazaarwatch/`` (``~/.cache/bazaarwatch/``),
 in a file named by a hash of everything the compiled form depends on: hyperscan's version,
 the machine, and each expression with its flags. Another pattern set (a plugin's patterns,
 a ``--region``'s phone pattern) or another hyperscan gets another file; nothing is ever
