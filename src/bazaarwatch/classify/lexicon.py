@@ -23,7 +23,8 @@ import ahocorasick
 import numpy as np
 
 from bazaarwatch.classify.lexicons import LexiconEntry, load_lexicons
-from bazaarwatch.text import Folded, batch, fold, join_spaced, leet_rows, spaced_rows, unleet
+from bazaarwatch.text import Folded, batch, join_spaced, unleet
+from bazaarwatch.text.stepscan import fold_all
 
 # One lexicon hit: (term, category, role, weight, start, end, text). ``category`` is None
 # for offer cues and for counter-words of every category; ``role`` is "category", "offer"
@@ -45,12 +46,17 @@ def matching_form(text: str) -> Folded:
 
 def matching_forms(texts: Sequence[str]) -> list[Folded]:
     """``matching_form`` of each text. Spaced letters and leetspeak are in few messages:
-    the steps run on those that one scan of the batch finds (they would give the others
-    back as they are), and the batch is put in lower case with one call."""
-    forms = [fold(t) for t in texts]
-    for row in spaced_rows([f.text for f in forms]):
-        forms[row] = forms[row].then(join_spaced)
-    for row in leet_rows([f.text for f in forms]):
+    the steps run on those that ``fold_all`` finds in the folded texts (they would give
+    the others back as they are), and on a text that ``join_spaced`` changed, ``unleet``
+    too; the batch is put in lower case with one call."""
+    forms, spaced, leet = fold_all(texts)
+    leet_set = set(leet)
+    for row in spaced:
+        joined = forms[row].then(join_spaced)
+        if joined.text != forms[row].text:
+            leet_set.add(row)  # the rows were found in the text before it was joined
+        forms[row] = joined
+    for row in leet_set:
         forms[row] = forms[row].then(unleet)
     return [form.same_offsets(lowered) for form, lowered in
             zip(forms, _lower_all([f.text for f in forms]), strict=True)]

@@ -99,6 +99,18 @@ def utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+def strict_utf8(text: str) -> bytes | None:
+    """``text`` in UTF-8, as ``utf8`` gives it, or None where it holds a lone surrogate
+    (hyperscan's UTF-8 mode may read such bytes wrong)."""
+    last = _last
+    if last[0] is text:
+        return last[1]
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+
+
 @functools.cache
 def _scanner() -> _Scanner | None:
     """Loaded at the first text that is not ASCII (from the disk cache, ``hsdb``), so a
