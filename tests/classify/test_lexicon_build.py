@@ -3,6 +3,8 @@ prefix entries, and the keys that order the automaton's root."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bazaarwatch.classify.lexicon import (
@@ -86,7 +88,7 @@ def test_an_english_term_finds_its_other_number(term: str, other: str) -> None:
     (("ak", "word", "weapons", 0.5, "en"), "aks"),  # too short to tell
     (("ak-47", "word", "weapons", 0.5, "en"), "ak-47s"),
 ])
-def test_what_gets_no_other_number(entry: tuple, not_made: str) -> None:
+def test_what_gets_no_other_number(entry: tuple[Any, ...], not_made: str) -> None:
     assert all(e.term != not_made for e in inflections([_entry(*entry)]))
 
 
