@@ -17,10 +17,13 @@ a damaged file is never handed to hyperscan.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import os
 import platform
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,52 @@ _LAYOUT = b"bazaarwatch-hsdb-1"
 _DIGEST = 32
 
 Expression = tuple[bytes, int]  # (expression, hyperscan flags); ids are the positions
+
+
+@functools.cache
+def hyperscan() -> Any:
+    """The hyperscan module, or None on a platform without its wheel (every caller then
+    runs its patterns with ``re``)."""
+    try:
+        return importlib.import_module("hyperscan")
+    except ImportError:
+        return None
+
+
+def syntax(pattern: str) -> bytes:
+    """A Python ``re`` pattern as hyperscan reads it: each character beyond ASCII written
+    ``\\x{…}``."""
+    return "".join(ch if ch.isascii() else f"\\x{{{ord(ch):x}}}" for ch in pattern).encode()
+
+
+def collect(pattern_id: int, start: int, end: int, flags: int, hits: list[int]) -> None:
+    """The match handler that lists the ids found (``context=`` the list)."""
+    hits.append(pattern_id)
+
+
+class Scanner:
+    """Databases scanned in turn over the same bytes, each thread with scratches of its
+    own: the ids that the first database to find anything finds (``[]``: none did).
+
+    Several small databases, scanned until one finds something, can cost less than one
+    holding every pattern (see ``text.prescan``)."""
+
+    def __init__(self, module: Any, databases: Sequence[Sequence[Expression]]) -> None:
+        self._hyperscan = module
+        self._databases = [load_database(module, expressions) for expressions in databases]
+        self._local = threading.local()
+
+    def __call__(self, data: bytes) -> list[int]:
+        scratches = getattr(self._local, "scratches", None)
+        if scratches is None:
+            scratches = self._local.scratches = [self._hyperscan.Scratch(d)
+                                                 for d in self._databases]
+        hits: list[int] = []
+        for database, scratch in zip(self._databases, scratches, strict=True):
+            database.scan(data, match_event_handler=collect, context=hits, scratch=scratch)
+            if hits:
+                break
+        return hits
 
 
 def cache_dir() -> Path:

@@ -19,7 +19,6 @@ not also a phone number; a domain inside an email address is the email's).
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,15 +31,7 @@ from bazaarwatch.model import Entity, Indicator
 from bazaarwatch.text import fold
 from bazaarwatch.text.prescan import utf8
 
-
-def _load_hyperscan() -> Any:
-    try:
-        return importlib.import_module("hyperscan")
-    except ImportError:  # a platform without a wheel: every pattern runs with re
-        return None
-
-
-hyperscan: Any = _load_hyperscan()
+hyperscan: Any = hsdb.hyperscan()  # None without a wheel: every pattern runs with re
 
 #: The built-in indicator types (their ids are a contract), in the order that resolves
 #: overlaps: strongest first. Plugins' types rank after these.
@@ -137,7 +128,7 @@ class Extractor:
         if self.database is None:
             return self.everything
         hits: list[int] = []
-        self.database.scan(utf8(matching), match_event_handler=_collect, context=hits)
+        self.database.scan(utf8(matching), match_event_handler=hsdb.collect, context=hits)
         if len(hits) > 1:  # one callback per pattern found: nine messages in ten find none
             hits.sort()
         return [self.compiled[i] or self._compile(i) for i in hits]
@@ -181,7 +172,4 @@ def compile_pattern(pattern: Pattern) -> re.Pattern[str]:
     Non-ASCII letters a pattern needs are written as explicit ranges."""
     return re.compile(pattern.regex, re.ASCII | (re.IGNORECASE if pattern.caseless else 0))
 
-
-def _collect(pattern_id: int, start: int, end: int, flags: int, hits: list[int]) -> None:
-    hits.append(pattern_id)
 

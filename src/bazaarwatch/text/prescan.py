@@ -31,10 +31,7 @@ text is unchanged by each, every step sees the text scanned:
 from __future__ import annotations
 
 import functools
-import importlib
 import re
-import threading
-from typing import Any
 
 from bazaarwatch import hsdb
 from bazaarwatch.text.defang import _LITERALS
@@ -112,47 +109,16 @@ def strict_utf8(text: str) -> bytes | None:
 
 
 @functools.cache
-def _scanner() -> _Scanner | None:
+def _scanner() -> hsdb.Scanner | None:
     """Loaded at the first text that is not ASCII (from the disk cache, ``hsdb``), so a
-    command that folds none pays nothing."""
-    try:
-        hyperscan = importlib.import_module("hyperscan")
-    except ImportError:
+    command that folds none pays nothing. Two databases, scanned in turn: the class of
+    the characters that stop a text by themselves, then the patterns around ASCII
+    letters and the defang literals."""
+    hyperscan = hsdb.hyperscan()
+    if hyperscan is None:
         return None
-    return _Scanner(hyperscan)
-
-
-class _Scanner:
-    """Whether ``_CHARACTERS``, ``_AROUND_ASCII_LETTERS`` or ``_CASELESS`` occurs in
-    UTF-8 bytes (one scratch per database and thread)."""
-
-    def __init__(self, hyperscan: Any) -> None:
-        flags = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
-        characters = [(_hyperscan_syntax(_CHARACTERS), flags)]
-        around = [(_hyperscan_syntax(p), flags) for p in _AROUND_ASCII_LETTERS]
-        around += [(_hyperscan_syntax(p), flags | hyperscan.HS_FLAG_CASELESS)
-                   for p in _CASELESS]
-        self._hyperscan = hyperscan
-        self._databases = [hsdb.load_database(hyperscan, e) for e in (characters, around)]
-        self._local = threading.local()
-
-    def __call__(self, data: bytes) -> bool:
-        scratches = getattr(self._local, "scratches", None)
-        if scratches is None:
-            scratches = self._local.scratches = [self._hyperscan.Scratch(d)
-                                                 for d in self._databases]
-        hits: list[int] = []
-        for database, scratch in zip(self._databases, scratches, strict=True):
-            database.scan(data, match_event_handler=_collect, context=hits, scratch=scratch)
-            if hits:
-                return True
-        return False
-
-
-def _hyperscan_syntax(pattern: str) -> bytes:
-    """``pattern`` with each character beyond ASCII written ``\\x{…}``."""
-    return "".join(ch if ch.isascii() else f"\\x{{{ord(ch):x}}}" for ch in pattern).encode()
-
-
-def _collect(pattern_id: int, start: int, end: int, flags: int, hits: list[int]) -> None:
-    hits.append(pattern_id)
+    flags = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
+    characters = [(hsdb.syntax(_CHARACTERS), flags)]
+    around = [(hsdb.syntax(p), flags) for p in _AROUND_ASCII_LETTERS]
+    around += [(hsdb.syntax(p), flags | hyperscan.HS_FLAG_CASELESS) for p in _CASELESS]
+    return hsdb.Scanner(hyperscan, [characters, around])

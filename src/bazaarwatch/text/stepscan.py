@@ -24,10 +24,7 @@ for little), the ``re`` scans of the batch run instead.
 from __future__ import annotations
 
 import functools
-import importlib
-import threading
 from collections.abc import Sequence
-from typing import Any
 
 from bazaarwatch import hsdb
 from bazaarwatch.text import prescan
@@ -65,30 +62,11 @@ def fold_all(texts: Sequence[str]) -> tuple[list[Folded], list[int], list[int]]:
 
 
 @functools.cache
-def _scanner() -> _Scanner | None:
-    try:
-        hyperscan = importlib.import_module("hyperscan")
-    except ImportError:
+def _scanner() -> hsdb.Scanner | None:
+    """The ids of ``_SPACED`` (0) and ``_LEET`` (1) that occur in UTF-8 bytes, or None
+    without hyperscan."""
+    hyperscan = hsdb.hyperscan()
+    if hyperscan is None:
         return None
-    return _Scanner(hyperscan)
-
-
-class _Scanner:
-    """The ids of ``_SPACED`` (0) and ``_LEET`` (1) that occur in UTF-8 bytes (one
-    scratch per thread)."""
-
-    def __init__(self, hyperscan: Any) -> None:
-        flags = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
-        self._hyperscan = hyperscan
-        self._database = hsdb.load_database(
-            hyperscan, [(prescan._hyperscan_syntax(p), flags) for p in (_SPACED, _LEET)])
-        self._local = threading.local()
-
-    def __call__(self, data: bytes) -> list[int]:
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = self._hyperscan.Scratch(self._database)
-        found: list[int] = []
-        self._database.scan(data, match_event_handler=prescan._collect, context=found,
-                            scratch=scratch)
-        return found
+    flags = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
+    return hsdb.Scanner(hyperscan, [[(hsdb.syntax(p), flags) for p in (_SPACED, _LEET)]])
